@@ -1,0 +1,97 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type {
+  GeneralClient as _byzantine_v1_GeneralClient,
+  GeneralDefinition as _byzantine_v1_GeneralDefinition,
+} from './byzantine/v1/General.js';
+import type {
+  GetDecisionRequest as _byzantine_v1_GetDecisionRequest,
+  GetDecisionRequest__Output as _byzantine_v1_GetDecisionRequest__Output,
+} from './byzantine/v1/GetDecisionRequest.js';
+import type {
+  GetDecisionResponse as _byzantine_v1_GetDecisionResponse,
+  GetDecisionResponse__Output as _byzantine_v1_GetDecisionResponse__Output,
+} from './byzantine/v1/GetDecisionResponse.js';
+import type {
+  ResetLogRequest as _byzantine_v1_ResetLogRequest,
+  ResetLogRequest__Output as _byzantine_v1_ResetLogRequest__Output,
+} from './byzantine/v1/ResetLogRequest.js';
+import type {
+  ResetLogResponse as _byzantine_v1_ResetLogResponse,
+  ResetLogResponse__Output as _byzantine_v1_ResetLogResponse__Output,
+} from './byzantine/v1/ResetLogResponse.js';
+import type {
+  RoundReport as _byzantine_v1_RoundReport,
+  RoundReport__Output as _byzantine_v1_RoundReport__Output,
+} from './byzantine/v1/RoundReport.js';
+import type {
+  RunAlgorithmRequest as _byzantine_v1_RunAlgorithmRequest,
+  RunAlgorithmRequest__Output as _byzantine_v1_RunAlgorithmRequest__Output,
+} from './byzantine/v1/RunAlgorithmRequest.js';
+import type {
+  RunAlgorithmResponse as _byzantine_v1_RunAlgorithmResponse,
+  RunAlgorithmResponse__Output as _byzantine_v1_RunAlgorithmResponse__Output,
+} from './byzantine/v1/RunAlgorithmResponse.js';
+import type {
+  SendOrderRequest as _byzantine_v1_SendOrderRequest,
+  SendOrderRequest__Output as _byzantine_v1_SendOrderRequest__Output,
+} from './byzantine/v1/SendOrderRequest.js';
+import type {
+  SendOrderResponse as _byzantine_v1_SendOrderResponse,
+  SendOrderResponse__Output as _byzantine_v1_SendOrderResponse__Output,
+} from './byzantine/v1/SendOrderResponse.js';
+import type {
+  Tally as _byzantine_v1_Tally,
+  Tally__Output as _byzantine_v1_Tally__Output,
+} from './byzantine/v1/Tally.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new (...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  byzantine: {
+    v1: {
+      Algorithm: EnumTypeDefinition;
+      General: SubtypeConstructor<typeof grpc.Client, _byzantine_v1_GeneralClient> & {
+        service: _byzantine_v1_GeneralDefinition;
+      };
+      GetDecisionRequest: MessageTypeDefinition<
+        _byzantine_v1_GetDecisionRequest,
+        _byzantine_v1_GetDecisionRequest__Output
+      >;
+      GetDecisionResponse: MessageTypeDefinition<
+        _byzantine_v1_GetDecisionResponse,
+        _byzantine_v1_GetDecisionResponse__Output
+      >;
+      Order: EnumTypeDefinition;
+      ResetLogRequest: MessageTypeDefinition<
+        _byzantine_v1_ResetLogRequest,
+        _byzantine_v1_ResetLogRequest__Output
+      >;
+      ResetLogResponse: MessageTypeDefinition<
+        _byzantine_v1_ResetLogResponse,
+        _byzantine_v1_ResetLogResponse__Output
+      >;
+      RoundReport: MessageTypeDefinition<_byzantine_v1_RoundReport, _byzantine_v1_RoundReport__Output>;
+      RunAlgorithmRequest: MessageTypeDefinition<
+        _byzantine_v1_RunAlgorithmRequest,
+        _byzantine_v1_RunAlgorithmRequest__Output
+      >;
+      RunAlgorithmResponse: MessageTypeDefinition<
+        _byzantine_v1_RunAlgorithmResponse,
+        _byzantine_v1_RunAlgorithmResponse__Output
+      >;
+      SendOrderRequest: MessageTypeDefinition<
+        _byzantine_v1_SendOrderRequest,
+        _byzantine_v1_SendOrderRequest__Output
+      >;
+      SendOrderResponse: MessageTypeDefinition<
+        _byzantine_v1_SendOrderResponse,
+        _byzantine_v1_SendOrderResponse__Output
+      >;
+      Tally: MessageTypeDefinition<_byzantine_v1_Tally, _byzantine_v1_Tally__Output>;
+    };
+  };
+}

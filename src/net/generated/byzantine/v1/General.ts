@@ -1,0 +1,284 @@
+// Original file: proto/byzantine.proto
+
+import type * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import type {
+  GetDecisionRequest as _byzantine_v1_GetDecisionRequest,
+  GetDecisionRequest__Output as _byzantine_v1_GetDecisionRequest__Output,
+} from '../../byzantine/v1/GetDecisionRequest.js';
+import type {
+  GetDecisionResponse as _byzantine_v1_GetDecisionResponse,
+  GetDecisionResponse__Output as _byzantine_v1_GetDecisionResponse__Output,
+} from '../../byzantine/v1/GetDecisionResponse.js';
+import type {
+  ResetLogRequest as _byzantine_v1_ResetLogRequest,
+  ResetLogRequest__Output as _byzantine_v1_ResetLogRequest__Output,
+} from '../../byzantine/v1/ResetLogRequest.js';
+import type {
+  ResetLogResponse as _byzantine_v1_ResetLogResponse,
+  ResetLogResponse__Output as _byzantine_v1_ResetLogResponse__Output,
+} from '../../byzantine/v1/ResetLogResponse.js';
+import type {
+  RunAlgorithmRequest as _byzantine_v1_RunAlgorithmRequest,
+  RunAlgorithmRequest__Output as _byzantine_v1_RunAlgorithmRequest__Output,
+} from '../../byzantine/v1/RunAlgorithmRequest.js';
+import type {
+  RunAlgorithmResponse as _byzantine_v1_RunAlgorithmResponse,
+  RunAlgorithmResponse__Output as _byzantine_v1_RunAlgorithmResponse__Output,
+} from '../../byzantine/v1/RunAlgorithmResponse.js';
+import type {
+  SendOrderRequest as _byzantine_v1_SendOrderRequest,
+  SendOrderRequest__Output as _byzantine_v1_SendOrderRequest__Output,
+} from '../../byzantine/v1/SendOrderRequest.js';
+import type {
+  SendOrderResponse as _byzantine_v1_SendOrderResponse,
+  SendOrderResponse__Output as _byzantine_v1_SendOrderResponse__Output,
+} from '../../byzantine/v1/SendOrderResponse.js';
+
+export interface GeneralClient extends grpc.Client {
+  /**
+   * Waits (until the call's deadline) for the general to decide in run `run_id`.
+   */
+  GetDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  GetDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  GetDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  GetDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Waits (until the call's deadline) for the general to decide in run `run_id`.
+   */
+  getDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  getDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  getDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  getDecision(
+    argument: _byzantine_v1_GetDecisionRequest,
+    callback: grpc.requestCallback<_byzantine_v1_GetDecisionResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * Truncates the general's logs.
+   */
+  ResetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  ResetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  ResetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  ResetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Truncates the general's logs.
+   */
+  resetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  resetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  resetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  resetLog(
+    argument: _byzantine_v1_ResetLogRequest,
+    callback: grpc.requestCallback<_byzantine_v1_ResetLogResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * Join run `run_id`. The client calls every lieutenant first, then the commander, whose
+   * request alone carries the order to issue.
+   */
+  RunAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  RunAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  RunAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  RunAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Join run `run_id`. The client calls every lieutenant first, then the commander, whose
+   * request alone carries the order to issue.
+   */
+  runAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  runAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  runAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  runAlgorithm(
+    argument: _byzantine_v1_RunAlgorithmRequest,
+    callback: grpc.requestCallback<_byzantine_v1_RunAlgorithmResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * One round's values from one sender to one receiver.
+   */
+  SendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  SendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  SendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  SendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * One round's values from one sender to one receiver.
+   */
+  sendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  sendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  sendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  sendOrder(
+    argument: _byzantine_v1_SendOrderRequest,
+    callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
+  ): grpc.ClientUnaryCall;
+}
+
+export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Waits (until the call's deadline) for the general to decide in run `run_id`.
+   */
+  GetDecision: grpc.handleUnaryCall<
+    _byzantine_v1_GetDecisionRequest__Output,
+    _byzantine_v1_GetDecisionResponse
+  >;
+
+  /**
+   * Truncates the general's logs.
+   */
+  ResetLog: grpc.handleUnaryCall<_byzantine_v1_ResetLogRequest__Output, _byzantine_v1_ResetLogResponse>;
+
+  /**
+   * Join run `run_id`. The client calls every lieutenant first, then the commander, whose
+   * request alone carries the order to issue.
+   */
+  RunAlgorithm: grpc.handleUnaryCall<
+    _byzantine_v1_RunAlgorithmRequest__Output,
+    _byzantine_v1_RunAlgorithmResponse
+  >;
+
+  /**
+   * One round's values from one sender to one receiver.
+   */
+  SendOrder: grpc.handleUnaryCall<_byzantine_v1_SendOrderRequest__Output, _byzantine_v1_SendOrderResponse>;
+}
+
+export interface GeneralDefinition extends grpc.ServiceDefinition {
+  GetDecision: MethodDefinition<
+    _byzantine_v1_GetDecisionRequest,
+    _byzantine_v1_GetDecisionResponse,
+    _byzantine_v1_GetDecisionRequest__Output,
+    _byzantine_v1_GetDecisionResponse__Output
+  >;
+  ResetLog: MethodDefinition<
+    _byzantine_v1_ResetLogRequest,
+    _byzantine_v1_ResetLogResponse,
+    _byzantine_v1_ResetLogRequest__Output,
+    _byzantine_v1_ResetLogResponse__Output
+  >;
+  RunAlgorithm: MethodDefinition<
+    _byzantine_v1_RunAlgorithmRequest,
+    _byzantine_v1_RunAlgorithmResponse,
+    _byzantine_v1_RunAlgorithmRequest__Output,
+    _byzantine_v1_RunAlgorithmResponse__Output
+  >;
+  SendOrder: MethodDefinition<
+    _byzantine_v1_SendOrderRequest,
+    _byzantine_v1_SendOrderResponse,
+    _byzantine_v1_SendOrderRequest__Output,
+    _byzantine_v1_SendOrderResponse__Output
+  >;
+}

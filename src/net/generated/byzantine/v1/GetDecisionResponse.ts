@@ -1,0 +1,56 @@
+// Original file: proto/byzantine.proto
+
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
+import type {
+  Tally as _byzantine_v1_Tally,
+  Tally__Output as _byzantine_v1_Tally__Output,
+} from '../../byzantine/v1/Tally.js';
+import type {
+  RoundReport as _byzantine_v1_RoundReport,
+  RoundReport__Output as _byzantine_v1_RoundReport__Output,
+} from '../../byzantine/v1/RoundReport.js';
+
+export interface GetDecisionResponse {
+  id?: number;
+  runId?: string;
+  decision?: _byzantine_v1_Order;
+  /**
+   * the values it holds, missing ones counted as RETREAT
+   */
+  tally?: _byzantine_v1_Tally | null;
+  valuesReceived?: number;
+  valuesMissing?: number;
+  batchesRejected?: number;
+  /**
+   * SendOrder calls that the receiver accepted
+   */
+  rpcsSent?: number;
+  valuesSent?: number;
+  lies?: number;
+  elapsedMs?: number | string;
+  rounds?: _byzantine_v1_RoundReport[];
+}
+
+export interface GetDecisionResponse__Output {
+  id: number;
+  runId: string;
+  decision: _byzantine_v1_Order__Output;
+  /**
+   * the values it holds, missing ones counted as RETREAT
+   */
+  tally: _byzantine_v1_Tally__Output | null;
+  valuesReceived: number;
+  valuesMissing: number;
+  batchesRejected: number;
+  /**
+   * SendOrder calls that the receiver accepted
+   */
+  rpcsSent: number;
+  valuesSent: number;
+  lies: number;
+  elapsedMs: number;
+  rounds: _byzantine_v1_RoundReport__Output[];
+}

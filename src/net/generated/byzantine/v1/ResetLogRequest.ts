@@ -1,0 +1,5 @@
+// Original file: proto/byzantine.proto
+
+export interface ResetLogRequest {}
+
+export interface ResetLogRequest__Output {}
