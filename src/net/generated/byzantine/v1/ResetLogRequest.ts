@@ -1,5 +1,5 @@
 // Original file: proto/byzantine.proto
 
-export interface ResetLogRequest {}
+export type ResetLogRequest = {};
 
-export interface ResetLogRequest__Output {}
+export type ResetLogRequest__Output = {};

@@ -1,0 +1,340 @@
+import { batchesExpected, batchSize, valuesPerLieutenant } from './counts.js';
+import { DEFAULT_ORDER, majority, type Order, type Tally } from './order.js';
+import { type PathTable, pathTable } from './path-table.js';
+import { COMMANDER, type Path } from './paths.js';
+import { formatStrategy, isTraitor, type Strategy, valueToSend } from './strategy.js';
+
+/** One round's values from one sender to one receiver, in canonical path order. */
+export interface Batch {
+  readonly runId: string;
+  readonly round: number;
+  readonly sender: number;
+  readonly receiver: number;
+  readonly values: readonly Order[];
+}
+
+/** Why a batch was refused; the edge maps each code to a gRPC status. */
+export const RejectionCode = {
+  wrongReceiver: 'wrong-receiver',
+  notAPeer: 'not-a-peer',
+  roundOutOfRange: 'round-out-of-range',
+  wrongLength: 'wrong-length',
+  duplicate: 'duplicate',
+  roundClosed: 'round-closed',
+} as const;
+export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
+
+export interface Rejection {
+  readonly code: RejectionCode;
+  readonly message: string;
+}
+
+/** A traitor's departure from what a loyal general would have sent. */
+export interface Lie {
+  readonly round: number;
+  readonly receiver: number;
+  readonly path: Path;
+  readonly before: Order;
+  /** `undefined`: withheld (silent). */
+  readonly after: Order | undefined;
+}
+
+export interface RoundOutcome {
+  readonly round: number;
+  readonly batchesExpected: number;
+  readonly batchesReceived: number;
+  readonly timedOut: boolean;
+  /** Senders whose batch had not arrived when the round closed. */
+  readonly missing: readonly number[];
+}
+
+/** What one step of the state machine produced, for the edge to deliver and log. */
+export interface Step {
+  readonly outbox: Batch[];
+  readonly lies: Lie[];
+  readonly completed: RoundOutcome[];
+  /** Storage indices (in batch order) of an accepted batch's values; see GeneralRun.pathAt. */
+  readonly stored?: Int32Array;
+}
+
+export interface GeneralSpec {
+  readonly runId: string;
+  readonly id: number;
+  readonly n: number;
+  readonly t: number;
+  readonly strategy: Strategy;
+  /** Only the commander has an order to issue. */
+  readonly order?: Order;
+}
+
+const ATTACK_CODE = 1;
+const RETREAT_CODE = 2;
+
+interface RoundState {
+  received: Set<number>;
+  closed: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * One general's part in one OM(t) run, as EIG rounds. No I/O and no clock: the edge feeds it
+ * batches and round deadlines, and delivers what it returns. Early batches (for a round not yet
+ * reached) are stored at once; a round closes when every expected batch is in or its deadline passes.
+ */
+export class GeneralRun {
+  private readonly table: PathTable | undefined;
+  /** One byte per held path: 0 missing, else an ORDER_CODE. */
+  private readonly values: Uint8Array;
+  private stored = 0;
+  private readonly rounds: RoundState[] = [];
+  private current = 0;
+  private decided: Order | undefined;
+  private lieCount = 0;
+  private valuesSent = 0;
+
+  constructor(readonly spec: GeneralSpec) {
+    if (spec.id === COMMANDER && spec.order === undefined) {
+      throw new RangeError('the commander needs an order to issue');
+    }
+    for (let r = 0; r <= spec.t; r++)
+      this.rounds.push({ received: new Set(), closed: false, timedOut: false });
+    this.table = this.isCommander ? undefined : pathTable(spec.n, spec.t, spec.id);
+    this.values = new Uint8Array(this.table?.size ?? 0);
+  }
+
+  /** The EIG path behind a storage index (as reported in a Step). */
+  pathAt(index: number): Path {
+    return this.table?.path(index) ?? [];
+  }
+
+  get isCommander(): boolean {
+    return this.spec.id === COMMANDER;
+  }
+
+  get decision(): Order | undefined {
+    return this.decided;
+  }
+
+  /** The round this general is waiting on; t+1 once it has decided. */
+  get round(): number {
+    return this.current;
+  }
+
+  get lies(): number {
+    return this.lieCount;
+  }
+
+  get sentValues(): number {
+    return this.valuesSent;
+  }
+
+  /** Values stored so far (the commander holds none). */
+  get receivedValues(): number {
+    return this.stored;
+  }
+
+  get expectedValues(): number {
+    return this.isCommander ? 0 : valuesPerLieutenant(this.spec.n, this.spec.t);
+  }
+
+  /** Every value this general holds, missing ones counted as RETREAT. */
+  tally(): Tally {
+    let attack = 0;
+    for (const code of this.values) if (code === ATTACK_CODE) attack++;
+    return { attack, retreat: this.values.length - attack };
+  }
+
+  /** Joins the run: the commander issues its order (and is done); a lieutenant awaits round 0. */
+  start(): Step {
+    if (!this.isCommander) return { outbox: [], lies: [], completed: [] };
+    const order = this.spec.order ?? DEFAULT_ORDER;
+    const step: Step = { outbox: [], lies: [], completed: [] };
+    for (let receiver = 1; receiver < this.spec.n; receiver++) {
+      this.emit(step, 0, receiver, () => [COMMANDER], [order]);
+    }
+    this.decided = order;
+    this.current = this.spec.t + 1;
+    return step;
+  }
+
+  /** Validates and stores a batch; may close rounds and produce the next round's batches. */
+  receive(batch: Batch): Step | Rejection {
+    const rejection = this.check(batch);
+    if (rejection !== undefined) return rejection;
+    const { round, sender } = batch;
+    const stored = this.requireTable().incomingIndices(round, sender);
+    for (let i = 0; i < stored.length; i++) {
+      this.values[stored[i] as number] = batch.values[i] === 'ATTACK' ? ATTACK_CODE : RETREAT_CODE;
+    }
+    this.stored += stored.length;
+    this.roundState(round).received.add(sender);
+    const step: Step = { outbox: [], lies: [], completed: [], stored };
+    this.advance(step);
+    return step;
+  }
+
+  /** The deadline of `round` passed: close it if it is still open, missing values stay RETREAT. */
+  expire(round: number): Step {
+    const step: Step = { outbox: [], lies: [], completed: [] };
+    if (round !== this.current || this.decided !== undefined) return step;
+    const state = this.roundState(round);
+    state.timedOut = true;
+    this.close(step, round);
+    this.advance(step);
+    return step;
+  }
+
+  /** The EIG decision at a node: majority of its own value and its children's, RETREAT on a tie. */
+  private resolve(table: PathTable, index: number): Order {
+    const own: Order = this.values[index] === ATTACK_CODE ? 'ATTACK' : 'RETREAT';
+    const children = table.children(index);
+    if (children.length === 0) return own;
+    const tally: Tally = { attack: own === 'ATTACK' ? 1 : 0, retreat: own === 'ATTACK' ? 0 : 1 };
+    for (const child of children) {
+      if (this.resolve(table, child) === 'ATTACK') tally.attack++;
+      else tally.retreat++;
+    }
+    return majority(tally);
+  }
+
+  private requireTable(): PathTable {
+    if (this.table === undefined) throw new RangeError('the commander holds no EIG values');
+    return this.table;
+  }
+
+  private check(batch: Batch): Rejection | undefined {
+    const { n, t, id } = this.spec;
+    const { round, sender, receiver } = batch;
+    if (receiver !== id) {
+      return reject('wrong-receiver', `batch addressed to general ${receiver}, this is general ${id}`);
+    }
+    if (!Number.isInteger(round) || round < 0 || round > t) {
+      return reject('round-out-of-range', `round ${round} is outside 0..${t} for this run`);
+    }
+    const validSender =
+      Number.isInteger(sender) &&
+      sender >= 0 &&
+      sender < n &&
+      sender !== id &&
+      !this.isCommander &&
+      (round === 0 ? sender === COMMANDER : sender !== COMMANDER);
+    if (!validSender) {
+      return reject(
+        'not-a-peer',
+        round === 0
+          ? `general ${sender} cannot send round 0 to general ${id}: only the commander (0) does`
+          : `general ${sender} is not a lieutenant that sends round ${round} to general ${id} (n=${n})`,
+      );
+    }
+    const state = this.roundState(round);
+    if (state.received.has(sender)) {
+      return reject('duplicate', `round ${round} from general ${sender} was already received`);
+    }
+    if (state.closed) return reject('round-closed', `round ${round} already closed (deadline passed)`);
+    const expected = batchSize(n, round);
+    if (batch.values.length !== expected) {
+      return reject(
+        'wrong-length',
+        `round ${round} batch has ${batch.values.length} values, expected ${expected} (n=${n})`,
+      );
+    }
+    return undefined;
+  }
+
+  private roundState(round: number): RoundState {
+    const state = this.rounds[round];
+    if (state === undefined) throw new RangeError(`round ${round} is outside 0..${this.spec.t}`);
+    return state;
+  }
+
+  private close(step: Step, round: number): void {
+    const state = this.roundState(round);
+    state.closed = true;
+    const missing: number[] = [];
+    const senders = round === 0 ? [COMMANDER] : lieutenantsExcept(this.spec.n, this.spec.id);
+    for (const sender of senders) if (!state.received.has(sender)) missing.push(sender);
+    step.completed.push({
+      round,
+      batchesExpected: batchesExpected(this.spec.n, round),
+      batchesReceived: state.received.size,
+      timedOut: state.timedOut,
+      missing,
+    });
+  }
+
+  /** Closes every round that is complete, relaying after each, and decides after round t. */
+  private advance(step: Step): void {
+    while (this.decided === undefined) {
+      const state = this.roundState(this.current);
+      if (!state.closed) {
+        if (state.received.size < batchesExpected(this.spec.n, this.current)) return;
+        this.close(step, this.current);
+      }
+      const next = this.current + 1;
+      if (next > this.spec.t) {
+        this.decided = this.resolve(this.requireTable(), 0);
+        this.current = next;
+        return;
+      }
+      this.relay(step, next);
+      this.current = next;
+    }
+  }
+
+  /** Round r >= 1: to every other lieutenant, the value held for each path of length r avoiding both. */
+  private relay(step: Step, round: number): void {
+    const { n, id } = this.spec;
+    const table = this.requireTable();
+    for (const receiver of lieutenantsExcept(n, id)) {
+      const indices = table.outgoingIndices(round, receiver);
+      const values: Order[] = new Array(indices.length);
+      for (let i = 0; i < indices.length; i++) {
+        values[i] = this.values[indices[i] as number] === ATTACK_CODE ? 'ATTACK' : 'RETREAT';
+      }
+      this.emit(step, round, receiver, (i) => table.path(indices[i] as number), values);
+    }
+  }
+
+  /** Applies the strategy to what a loyal general would send, and records each lie. */
+  private emit(
+    step: Step,
+    round: number,
+    receiver: number,
+    pathOf: (index: number) => Path,
+    loyal: Order[],
+  ): void {
+    const { strategy, id, runId } = this.spec;
+    const traitor = isTraitor(strategy);
+    const values: Order[] = [];
+    for (let index = 0; index < loyal.length; index++) {
+      const before = loyal[index] ?? DEFAULT_ORDER;
+      const after = traitor ? valueToSend(strategy, before, { sender: id, receiver, round, index }) : before;
+      if (after !== before) {
+        this.lieCount++;
+        step.lies.push({ round, receiver, path: pathOf(index), before, after });
+      }
+      if (after !== undefined) values.push(after);
+    }
+    if (values.length === 0 && loyal.length > 0) return;
+    this.valuesSent += values.length;
+    step.outbox.push({ runId, round, sender: id, receiver, values });
+  }
+
+  describe(): string {
+    return `general ${this.spec.id} (${formatStrategy(this.spec.strategy)}) in run ${this.spec.runId}`;
+  }
+}
+
+function reject(code: RejectionCode, message: string): Rejection {
+  return { code, message };
+}
+
+function lieutenantsExcept(n: number, id: number): number[] {
+  const out: number[] = [];
+  for (let j = 1; j < n; j++) if (j !== id) out.push(j);
+  return out;
+}
+
+export function isRejection(result: Step | Rejection): result is Rejection {
+  return 'code' in result;
+}

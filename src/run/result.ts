@@ -1,0 +1,144 @@
+import { logicalMessages } from '../core/counts.js';
+import type { Order, Tally } from '../core/order.js';
+import { COMMANDER } from '../core/paths.js';
+import { formatStrategy, LOYAL, type Strategy } from '../core/strategy.js';
+import { judge } from '../core/verdict.js';
+
+/** Who the traitors are and how they lie: known to the client only to judge the verdict. */
+export type Roster = ReadonlyMap<number, Strategy>;
+
+/** What one general reported at the end of a run (or why it could not). */
+export interface GeneralReport {
+  readonly id: number;
+  readonly decision: Order;
+  readonly tally: Tally;
+  readonly valuesReceived: number;
+  readonly valuesMissing: number;
+  readonly batchesRejected: number;
+  readonly rpcsSent: number;
+  readonly valuesSent: number;
+  readonly lies: number;
+}
+
+export interface GeneralResult {
+  readonly id: number;
+  readonly role: 'commander' | 'lieutenant';
+  readonly traitor: boolean;
+  readonly strategy: string;
+  readonly decision: Order | null;
+  readonly tally: Tally | null;
+  readonly valuesReceived: number;
+  readonly valuesMissing: number;
+  readonly lies: number;
+  readonly reachable: boolean;
+  readonly error?: string;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly n: number;
+  readonly t: number;
+  readonly order: Order;
+  readonly algorithm: 'om';
+  readonly generals: readonly GeneralResult[];
+  readonly consensus: Order | null;
+  readonly ic1: boolean;
+  readonly ic2: boolean;
+  readonly ic2Violators: readonly number[];
+  readonly split: Readonly<Record<Order, readonly number[]>>;
+  /** n <= 3t: OM(t) promises nothing. */
+  readonly unsafe: boolean;
+  /** More traitors than t: OM(t) promises nothing. */
+  readonly tooManyTraitors: boolean;
+  readonly unreachable: readonly number[];
+  readonly messages: { readonly expected: number; readonly delivered: number };
+  readonly rpcs: number;
+  readonly elapsedMs: number;
+}
+
+export interface RunFacts {
+  readonly runId: string;
+  readonly n: number;
+  readonly t: number;
+  readonly order: Order;
+  readonly roster: Roster;
+  readonly reports: ReadonlyMap<number, GeneralReport>;
+  /** Why a general did not report, by id. */
+  readonly failures: ReadonlyMap<number, string>;
+  readonly elapsedMs: number;
+}
+
+export const ExitCode = { agreed: 0, violated: 1, badInput: 2, unreachable: 3 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Joins the generals' reports with the roster and judges the run. */
+export function summarize(facts: RunFacts): RunResult {
+  const { n, t, order, roster, reports, failures } = facts;
+  const generals: GeneralResult[] = [];
+  const decisions = new Map<number, Order>();
+  const faulty = new Set<number>(roster.keys());
+  let delivered = 0;
+  let rpcs = 0;
+  for (let id = 0; id < n; id++) {
+    const strategy = roster.get(id) ?? LOYAL;
+    const report = reports.get(id);
+    const base = {
+      id,
+      role: id === COMMANDER ? ('commander' as const) : ('lieutenant' as const),
+      traitor: roster.has(id),
+      strategy: formatStrategy(strategy),
+    };
+    if (report === undefined) {
+      // A general that cannot answer is judged as faulty, like a traitor.
+      faulty.add(id);
+      generals.push({
+        ...base,
+        decision: null,
+        tally: null,
+        valuesReceived: 0,
+        valuesMissing: 0,
+        lies: 0,
+        reachable: false,
+        error: failures.get(id) ?? 'no report',
+      });
+      continue;
+    }
+    decisions.set(id, report.decision);
+    delivered += report.valuesReceived;
+    rpcs += report.rpcsSent;
+    generals.push({
+      ...base,
+      decision: report.decision,
+      tally: report.tally,
+      valuesReceived: report.valuesReceived,
+      valuesMissing: report.valuesMissing,
+      lies: report.lies,
+      reachable: true,
+    });
+  }
+  const verdict = judge({ order, faulty, decisions });
+  return {
+    runId: facts.runId,
+    n,
+    t,
+    order,
+    algorithm: 'om',
+    generals,
+    consensus: verdict.consensus,
+    ic1: verdict.ic1,
+    ic2: verdict.ic2,
+    ic2Violators: verdict.ic2Violators,
+    split: verdict.byDecision,
+    unsafe: n <= 3 * t,
+    tooManyTraitors: roster.size > t,
+    unreachable: generals.filter((g) => !g.reachable).map((g) => g.id),
+    messages: { expected: logicalMessages(n, t), delivered },
+    rpcs,
+    elapsedMs: facts.elapsedMs,
+  };
+}
+
+export function exitCodeOf(result: RunResult): ExitCode {
+  if (result.unreachable.length > 0) return ExitCode.unreachable;
+  return result.ic1 && result.ic2 ? ExitCode.agreed : ExitCode.violated;
+}
