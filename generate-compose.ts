@@ -49,7 +49,7 @@ export function main(argv: readonly string[]): number {
     `Wrote ${out}: ${options.generals} generals, traitors: ${traitors === '' ? 'none' : traitors}.\n` +
       'Next:\n' +
       '  docker compose up -d\n' +
-      `  docker compose run --rm client --order ATTACK --t ${options.traitors.length}\n`,
+      `  docker compose run client --order ATTACK --t ${options.traitors.length}\n`,
   );
   return EXIT.ok;
 }

@@ -25,6 +25,9 @@ export const COMPOSE_DEFAULTS = {
   network: 'byzantine',
 } as const;
 
+/** Seeds of the random strategy are 32-bit. */
+const MAX_SEED = 0xffff_ffff;
+
 /** The most a round may wait for a silent sender: ten minutes. */
 const MAX_ROUND_TIMEOUT_MS = 600_000;
 
@@ -66,10 +69,10 @@ client container, all from one image.
 Arguments:
   N                     number of generals, at least 2
   TRAITORS              comma list of traitor ids in 0..N-1, each optionally with a strategy:
-                        3,4,7  or  3:flip,4:silent  or  random:SEED  per id; "" or none for no traitors
+                        3,4,7  or  3:flip,4:silent,5:random:42;  "" or none for no traitors
 
 Options:
-  --strategy S          strategy of traitors listed without one: ${STRATEGIES.join(', ')} or random:SEED
+  --strategy S          strategy of traitors listed without one: loyal, equivocate, flip, silent, random:SEED
                         (default ${COMPOSE_DEFAULTS.strategy})
   --round-timeout MS    how long a round waits for missing senders, in ms (default ${COMPOSE_DEFAULTS.roundTimeoutMs})
   --image NAME          image every service runs (default ${COMPOSE_DEFAULTS.image})
@@ -79,7 +82,7 @@ Options:
 Example:
   npx tsx generate-compose.ts 10 3,4,7
   docker compose up -d
-  docker compose run --rm client --order ATTACK --t 3
+  docker compose run client --order ATTACK --t 3
 `;
 
 const OPTION_NAMES = ['--strategy', '--round-timeout', '--image', '--out'] as const;
@@ -93,9 +96,14 @@ const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@
 
 /** Checks one strategy spec; returns a problem message, or undefined when it is valid. */
 export function strategyProblem(spec: string, where: string): string | undefined {
+  if (spec === 'random') {
+    // Left to itself, each container (and the client's roster) would draw a different seed.
+    return `${where}: 'random' needs a seed here, so the general and the client's roster agree and the run can be replayed; write random:SEED, e.g. random:42`;
+  }
   if ((STRATEGIES as readonly string[]).includes(spec)) return undefined;
-  if (spec.startsWith('random:') && WHOLE_NUMBER.test(spec.slice('random:'.length))) return undefined;
-  return `${where}: unknown strategy '${spec}'; expected one of ${STRATEGIES.join(', ')}, or random:SEED with a whole-number SEED`;
+  const seed = spec.startsWith('random:') ? spec.slice('random:'.length) : undefined;
+  if (seed !== undefined && WHOLE_NUMBER.test(seed) && Number(seed) <= MAX_SEED) return undefined;
+  return `${where}: unknown strategy '${spec}'; expected one of ${STRATEGIES.filter((s) => s !== 'random').join(', ')}, or random:SEED with SEED a whole number 0..${MAX_SEED}`;
 }
 
 /**
@@ -379,7 +387,7 @@ function headerOf(options: ComposeOptions): string[] {
     '',
     '  export UID GID=$(id -g)     # containers run as you, so the files in ./logs are yours',
     '  docker compose up -d',
-    `  docker compose run --rm client --order ATTACK --t ${t}`,
+    `  docker compose run client --order ATTACK --t ${t}`,
     '  ls logs/                   # general_<id>_intermediate.log, general_<id>_events.jsonl',
     '  docker compose down',
   ];

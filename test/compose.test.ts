@@ -218,6 +218,8 @@ describe('generate-compose arguments', () => {
     ],
     ['unknown --strategy', ['10', '3', '--strategy', 'nope'], /--strategy: unknown strategy 'nope'/],
     ['random with a bad seed', ['10', '3:random:x'], /unknown strategy 'random:x'.*random:SEED/],
+    ['random with a seed too big', ['10', '3:random:4294967296'], /unknown strategy 'random:4294967296'/],
+    ['random without a seed', ['10', '3', '--strategy', 'random'], /'random' needs a seed here.*random:SEED/],
     ['round timeout zero', ['10', '3', '--round-timeout', '0'], /--round-timeout '0' .*milliseconds/],
     ['round timeout not a number', ['10', '3', '--round-timeout', 'fast'], /--round-timeout 'fast'/],
     ['bad image', ['10', '3', '--image', 'Bad Image'], /--image 'Bad Image' is not a valid image name/],
@@ -290,7 +292,7 @@ describe('generate-compose command line', () => {
     const result = runGenerator(['7', '2,5', '--out', 'cluster/compose.yaml'], cwd);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Wrote cluster\/compose.yaml: 7 generals/);
-    assert.match(result.stdout, /docker compose run --rm client --order ATTACK --t 2/);
+    assert.match(result.stdout, /docker compose run client --order ATTACK --t 2/);
     const written = readFileSync(join(cwd, 'cluster', 'compose.yaml'), 'utf8');
     assert.equal(written, renderCompose(optionsOf(['7', '2,5'])));
     assert.ok(existsSync(join(cwd, 'cluster', 'logs')));
