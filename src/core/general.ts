@@ -315,7 +315,8 @@ export class GeneralRun {
       }
       if (after !== undefined) values.push(after);
     }
-    if (values.length === 0 && loyal.length > 0) return;
+    // Withheld entirely: silent sends no batch at all, not even an empty one.
+    if (strategy.kind === 'silent' || (values.length === 0 && loyal.length > 0)) return;
     this.valuesSent += values.length;
     step.outbox.push({ runId, round, sender: id, receiver, values });
   }

@@ -1,5 +1,5 @@
 // Original file: proto/byzantine.proto
 
-export type ResetLogRequest = {};
+export interface ResetLogRequest {}
 
-export type ResetLogRequest__Output = {};
+export interface ResetLogRequest__Output {}

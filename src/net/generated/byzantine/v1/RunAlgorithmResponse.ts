@@ -3,9 +3,17 @@
 export interface RunAlgorithmResponse {
   id?: number;
   runId?: string;
+  /**
+   * the deadline this general applies to each round of the run
+   */
+  roundTimeoutMs?: number;
 }
 
 export interface RunAlgorithmResponse__Output {
   id: number;
   runId: string;
+  /**
+   * the deadline this general applies to each round of the run
+   */
+  roundTimeoutMs: number;
 }

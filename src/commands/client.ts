@@ -1,0 +1,51 @@
+import { parseClientConfig } from '../config.js';
+import { runOnCluster, waitForGenerals } from '../net/cluster-client.js';
+import { PeerClients } from '../net/peers.js';
+import { summarize } from '../run/result.js';
+import { type FlagSpec, helpText, parseFlags } from './flags.js';
+import { announceSeeds, printResult, warnShape } from './output.js';
+import { STRATEGY_HELP } from './run-flags.js';
+
+const FLAGS: FlagSpec = {
+  order: { type: 'string', help: "the commander's order: ATTACK or RETREAT (required)" },
+  t: { type: 'string', help: 'depth m of OM(m): traitors tolerated (required)' },
+  peers: {
+    type: 'string',
+    help: 'every general as host:port, comma-separated, index = id',
+    default: '$PEERS',
+  },
+  traitors: { type: 'string', help: 'who the traitors are, only to judge the verdict', default: '$TRAITORS' },
+  timeout: {
+    type: 'string',
+    help: 'how long to wait for decisions, ms',
+    default: '(t+1) round deadlines + 5 s',
+  },
+  wait: { type: 'string', help: 'how long to wait for every general to be healthy, ms', default: '30000' },
+  'round-timeout': {
+    type: 'string',
+    help: "round deadline for this run, ms (default: each general's ROUND_TIMEOUT_MS)",
+  },
+  json: { type: 'boolean', help: 'print one JSON object instead of the table' },
+  'allow-unsafe': { type: 'boolean', help: 'run even when n <= 3t, and report what fails' },
+};
+
+export const clientHelp = helpText(
+  'byzantine client --order ATTACK|RETREAT --t N [flags]',
+  'Runs OM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input, 3 generals unreachable.',
+  FLAGS,
+  `\n${STRATEGY_HELP}`,
+);
+
+export async function clientCommand(argv: readonly string[]): Promise<number> {
+  const config = parseClientConfig(parseFlags(argv, FLAGS), process.env);
+  announceSeeds(config.roster, config.json);
+  warnShape(config.n, config.t, config.roster.size, config.json);
+  const peers = new PeerClients(config.peers);
+  try {
+    await waitForGenerals(peers, config.waitMs);
+    const facts = await runOnCluster(peers, config);
+    return printResult(summarize(facts), config.json);
+  } finally {
+    peers.close();
+  }
+}

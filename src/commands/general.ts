@@ -1,0 +1,60 @@
+import dotenv from 'dotenv';
+import { parseGeneralEnv } from '../config.js';
+import { formatStrategy } from '../core/strategy.js';
+import { GeneralLog } from '../log/general-log.js';
+import { GeneralServer } from '../net/general-server.js';
+
+export const generalHelp = `usage: byzantine general
+
+Runs one general: a gRPC server configured only by its environment (a local .env is read too).
+
+environment:
+  ID                 this general's id, 0..N-1 (0 is the commander)
+  PEERS              every general's host:port, comma-separated, index = id (includes this one)
+  TRAITOR            empty/false = loyal, true = equivocate, or flip, silent, random, random:SEED
+  PORT               port to listen on (default 50051; 0 picks a free one)
+  HOST               address to bind (default 0.0.0.0)
+  LOG_DIR            where general_<ID>_intermediate.log and general_<ID>_events.jsonl go (default ./logs)
+  ROUND_TIMEOUT_MS   round deadline; a value missing by then counts as RETREAT (default 1000)
+
+Stops gracefully on SIGTERM or SIGINT (a second signal forces it).`;
+
+/** Runs until a signal (or, when started by `local`, until its parent goes away). */
+export async function generalCommand(): Promise<number> {
+  dotenv.config({ quiet: true });
+  // Whoever reads our stdout may go away first (a closed pipe); that must not crash the general.
+  process.stdout.on('error', () => {});
+  const config = parseGeneralEnv(process.env);
+  const log = new GeneralLog(config.logDir, config.id);
+  const server = new GeneralServer(config, log);
+  const port = await server.listen();
+  process.stdout.write(
+    `general ${config.id} (${formatStrategy(config.strategy)}) listening on ${config.host}:${port}, ${config.peers.length} generals\n`,
+  );
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) {
+        process.stderr.write(`general ${config.id}: ${why} again, forcing exit\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      process.stdout.write(`general ${config.id}: ${why}, shutting down\n`);
+      server
+        .shutdown()
+        .then(
+          () => 0,
+          () => 1,
+        )
+        .then((code) => {
+          // The IPC channel to `local` would keep this process alive.
+          if (process.connected) process.disconnect();
+          resolve(code);
+        });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    // Started by `local` with an IPC channel: never outlive the launcher, even if it is killed.
+    if (process.send !== undefined) process.on('disconnect', () => stop('launcher gone'));
+  });
+}

@@ -1,0 +1,315 @@
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { type Order, Order as Orders } from './core/order.js';
+import { parseStrategy, type Strategy, StrategyParseError } from './core/strategy.js';
+
+/**
+ * Every input of every command is parsed here, once, by zod: env for a general, flags for the rest.
+ * A failure lists every problem at once, each naming the variable or flag and what is expected.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export type Roster = Map<number, Strategy>;
+export type SeedSource = () => number;
+const freshSeed: SeedSource = () => randomInt(0, 2 ** 32 - 1);
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+const HOST_PORT = /^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+
+function parseHostPort(text: string): HostPort | undefined {
+  const match = HOST_PORT.exec(text.trim());
+  if (match?.[1] === undefined || match[2] === undefined) return undefined;
+  const port = Number(match[2]);
+  return port >= 1 && port <= 65535 ? { host: match[1], port } : undefined;
+}
+
+export const formatHostPort = (p: HostPort) => `${p.host}:${p.port}`;
+
+/** A comma list of host:port; the index of each is the general's id. */
+const peersSchema = z.string().transform((text, ctx) => {
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const peers: HostPort[] = [];
+  for (const item of items) {
+    const peer = parseHostPort(item);
+    if (peer === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not host:port (port 1..65535)` });
+    } else peers.push(peer);
+  }
+  if (items.length < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `needs at least 2 generals as host:port,host:port,..., got "${text}"`,
+    });
+  }
+  return peers;
+});
+
+/** `3,4,7` (each equivocates) or `3:flip,4:silent,5:random:42`; `random` alone draws a seed. */
+export function parseTraitors(
+  text: string,
+  seed: SeedSource = freshSeed,
+): { roster: Roster; problems: string[] } {
+  const roster: Roster = new Map();
+  const problems: string[] = [];
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.toLowerCase() === 'none') return { roster, problems };
+  for (const item of trimmed.split(',').map((s) => s.trim())) {
+    const [idText = '', ...rest] = item.split(':');
+    const id = Number(idText);
+    if (!/^\d+$/.test(idText)) {
+      problems.push(`"${item}": expected a general id (an integer), optionally :strategy`);
+      continue;
+    }
+    if (roster.has(id)) {
+      problems.push(`general ${id} is listed twice`);
+      continue;
+    }
+    const name = rest.join(':') || 'equivocate';
+    try {
+      roster.set(id, parseStrategy(name === 'random' ? `random:${seed()}` : name));
+    } catch (error) {
+      if (!(error instanceof StrategyParseError)) throw error;
+      problems.push(`general ${id}: ${error.message}`);
+    }
+  }
+  return { roster, problems };
+}
+
+/** TRAITOR: empty or false = loyal, true = equivocate, or a strategy name. */
+export function parseTraitorEnv(text: string, seed: SeedSource = freshSeed): Strategy {
+  const value = text.trim().toLowerCase();
+  if (value === '' || value === 'false' || value === '0' || value === 'no') return { kind: 'loyal' };
+  if (value === 'true' || value === '1' || value === 'yes') return { kind: 'equivocate' };
+  return parseStrategy(value === 'random' ? `random:${seed()}` : value);
+}
+
+const intIn = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected ${what}, an integer ${min}..${max}`)
+    .transform(Number)
+    .refine((v) => v >= min && v <= max, `expected ${what}, an integer ${min}..${max}`);
+
+const orderSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .refine((s): s is Order => s === Orders.ATTACK || s === Orders.RETREAT, 'expected ATTACK or RETREAT')
+  .transform((s) => s as Order);
+
+function problemsOf(error: z.ZodError, label: (key: string) => string): string[] {
+  return error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return `${label(key)}: ${message}`;
+  });
+}
+
+export interface GeneralConfig {
+  readonly id: number;
+  readonly strategy: Strategy;
+  readonly peers: readonly HostPort[];
+  readonly port: number;
+  readonly host: string;
+  readonly logDir: string;
+  readonly roundTimeoutMs: number;
+}
+
+const generalEnvSchema = z
+  .object({
+    ID: intIn(0, 999, 'the general id'),
+    TRAITOR: z.string().default(''),
+    PEERS: peersSchema,
+    PORT: intIn(0, 65535, 'the port to listen on').default(50051),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    LOG_DIR: z.string().trim().min(1, 'expected a directory').default('./logs'),
+    ROUND_TIMEOUT_MS: intIn(1, 600_000, 'the round deadline in ms').default(1000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ID >= env.PEERS.length && env.PEERS.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ID'],
+        message: `${env.ID} is out of range: PEERS lists ${env.PEERS.length} generals, so ID must be 0..${env.PEERS.length - 1}`,
+      });
+    }
+  });
+
+/** A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, ROUND_TIMEOUT_MS. */
+export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = freshSeed): GeneralConfig {
+  const problems: string[] = [];
+  const parsed = generalEnvSchema.safeParse(env);
+  let strategy: Strategy = { kind: 'loyal' };
+  try {
+    strategy = parseTraitorEnv(env.TRAITOR ?? '', seed);
+  } catch (error) {
+    if (!(error instanceof StrategyParseError)) throw error;
+    problems.push(`TRAITOR: ${error.message}, or true/false`);
+  }
+  if (!parsed.success) problems.unshift(...problemsOf(parsed.error, (key) => key));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    id: e.ID,
+    strategy,
+    peers: e.PEERS,
+    port: e.PORT,
+    host: e.HOST,
+    logDir: e.LOG_DIR,
+    roundTimeoutMs: e.ROUND_TIMEOUT_MS,
+  };
+}
+
+/** The bound of OM(t): n > 3t, explained. */
+export function unsafeBoundMessage(n: number, t: number): string {
+  return `n=${n} generals cannot tolerate t=${t} traitors with oral messages: OM(t) needs n > 3t (here 3t=${3 * t}), because with n <= 3t a traitor can make a loyal lieutenant unable to tell a lying commander from a lying lieutenant. Use t <= ${Math.max(0, Math.floor((n - 1) / 3))}, more generals, or --allow-unsafe to run it anyway and see the guarantee fail`;
+}
+
+export const flagText = {
+  order: '--order',
+  t: '--t',
+  generals: '--generals',
+  traitors: '--traitors',
+  peers: '--peers',
+  timeout: '--timeout',
+  wait: '--wait',
+  basePort: '--base-port',
+  roundTimeout: '--round-timeout',
+  logDir: '--log-dir',
+} as const;
+
+const label = (key: string) => (flagText as Record<string, string>)[key] ?? `--${key}`;
+
+export interface RunShape {
+  readonly n: number;
+  readonly t: number;
+  readonly order: Order;
+  readonly roster: Roster;
+  readonly allowUnsafe: boolean;
+  readonly json: boolean;
+}
+
+function checkShape(n: number, t: number, roster: Roster, allowUnsafe: boolean, problems: string[]): void {
+  for (const id of roster.keys()) {
+    if (id >= n) problems.push(`--traitors: general ${id} is out of range: ids are 0..${n - 1}`);
+  }
+  if (t > n - 2) problems.push(`--t: ${t} is too deep for ${n} generals: t must be at most n-2=${n - 2}`);
+  else if (n <= 3 * t && !allowUnsafe) problems.push(`--t: ${unsafeBoundMessage(n, t)}`);
+}
+
+export interface ClientConfig extends RunShape {
+  readonly peers: readonly HostPort[];
+  readonly timeoutMs: number | undefined;
+  readonly waitMs: number;
+  readonly roundTimeoutMs: number | undefined;
+}
+
+const clientSchema = z.object({
+  order: orderSchema,
+  t: intIn(0, 20, 'the number of traitors to tolerate'),
+  peers: peersSchema,
+  traitors: z.string().default(''),
+  timeout: intIn(1, 3_600_000, 'the run timeout in ms').optional(),
+  wait: intIn(0, 600_000, 'how long to wait for generals to be healthy, in ms').default(30_000),
+  roundTimeout: intIn(1, 600_000, 'the round deadline in ms').optional(),
+  json: z.boolean().default(false),
+  allowUnsafe: z.boolean().default(false),
+});
+
+type FlagValues = Record<string, string | boolean | undefined>;
+
+/** The client's flags, with PEERS and TRAITORS from env when the flags are absent. */
+export function parseClientConfig(
+  flags: FlagValues,
+  env: NodeJS.ProcessEnv,
+  seed: SeedSource = freshSeed,
+): ClientConfig {
+  const input = { ...flags, peers: flags.peers ?? env.PEERS, traitors: flags.traitors ?? env.TRAITORS };
+  const parsed = clientSchema.safeParse(input);
+  const problems = parsed.success
+    ? []
+    : problemsOf(parsed.error, (k) => (k === 'peers' ? '--peers (or PEERS)' : label(k)));
+  const traitors = parseTraitors(String(input.traitors ?? ''), seed);
+  problems.push(...traitors.problems.map((p) => `--traitors (or TRAITORS): ${p}`));
+  if (parsed.success) {
+    checkShape(parsed.data.peers.length, parsed.data.t, traitors.roster, parsed.data.allowUnsafe, problems);
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const c = parsed.data;
+  return {
+    n: c.peers.length,
+    t: c.t,
+    order: c.order,
+    roster: traitors.roster,
+    allowUnsafe: c.allowUnsafe,
+    json: c.json,
+    peers: c.peers,
+    timeoutMs: c.timeout,
+    waitMs: c.wait,
+    roundTimeoutMs: c.roundTimeout,
+  };
+}
+
+export interface LocalConfig extends RunShape {
+  readonly basePort: number | undefined;
+  readonly roundTimeoutMs: number;
+  readonly logDir: string;
+  readonly timeoutMs: number | undefined;
+}
+
+const runSchema = z.object({
+  generals: intIn(2, 200, 'the number of generals').default(10),
+  t: intIn(0, 20, 'the number of traitors to tolerate').optional(),
+  order: orderSchema.default(Orders.ATTACK),
+  traitors: z.string().default(''),
+  basePort: intIn(1024, 65000, 'the first port').optional(),
+  roundTimeout: intIn(1, 600_000, 'the round deadline in ms').default(1000),
+  logDir: z.string().trim().min(1).default('./logs'),
+  timeout: intIn(1, 3_600_000, 'the run timeout in ms').optional(),
+  json: z.boolean().default(false),
+  allowUnsafe: z.boolean().default(false),
+});
+
+/** Flags of `local` and `simulate`. Without --t, t is the most that n generals tolerate. */
+export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed): LocalConfig {
+  const parsed = runSchema.safeParse(flags);
+  const problems = parsed.success ? [] : problemsOf(parsed.error, label);
+  const traitors = parseTraitors(String(flags.traitors ?? ''), seed);
+  problems.push(...traitors.problems.map((p) => `--traitors: ${p}`));
+  if (parsed.success) {
+    const { generals: n, allowUnsafe } = parsed.data;
+    const t = parsed.data.t ?? Math.max(0, Math.floor((n - 1) / 3));
+    checkShape(n, t, traitors.roster, allowUnsafe, problems);
+    if (parsed.data.basePort !== undefined && parsed.data.basePort + n > 65535) {
+      problems.push(`--base-port: ${parsed.data.basePort} + ${n} generals runs past port 65535`);
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const c = parsed.data;
+  return {
+    n: c.generals,
+    t: c.t ?? Math.max(0, Math.floor((c.generals - 1) / 3)),
+    order: c.order,
+    roster: traitors.roster,
+    allowUnsafe: c.allowUnsafe,
+    json: c.json,
+    basePort: c.basePort,
+    roundTimeoutMs: c.roundTimeout,
+    logDir: c.logDir,
+    timeoutMs: c.timeout,
+  };
+}

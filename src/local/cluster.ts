@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HostPort, Roster } from '../config.js';
+import { formatStrategy } from '../core/strategy.js';
+
+export interface ClusterSpec {
+  readonly n: number;
+  readonly roster: Roster;
+  readonly roundTimeoutMs: number;
+  readonly logDir: string;
+  /** First port; without it, free ports are picked. */
+  readonly basePort?: number | undefined;
+}
+
+const HOST = '127.0.0.1';
+const STOP_GRACE_MS = 3000;
+const TAIL_LINES = 20;
+
+/** The CLI entry beside this module: src/cli.ts under tsx, dist/src/cli.js once compiled. */
+function cliEntry(): { file: string; nodeArgs: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const js = join(here, '..', 'cli.js');
+  if (existsSync(js)) return { file: js, nodeArgs: [] };
+  return { file: join(here, '..', 'cli.ts'), nodeArgs: ['--import', import.meta.resolve('tsx')] };
+}
+
+/** Free loopback ports, found by binding port 0 and letting go. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((ok, fail) => {
+          const server = createServer();
+          server.once('error', fail);
+          server.listen(0, HOST, () => ok(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => {
+    const address = s.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  return ports;
+}
+
+/** A general process: its child, and the tail of what it printed, for when something goes wrong. */
+interface Member {
+  readonly id: number;
+  readonly child: ChildProcess;
+  readonly tail: string[];
+  exit: string | undefined;
+  readonly exited: Promise<void>;
+}
+
+/** N general processes on loopback, started together and always stopped together. */
+export class LocalCluster {
+  private constructor(
+    readonly peers: readonly HostPort[],
+    private readonly members: readonly Member[],
+  ) {}
+
+  static async start(spec: ClusterSpec): Promise<LocalCluster> {
+    const ports =
+      spec.basePort === undefined
+        ? await freePorts(spec.n)
+        : Array.from({ length: spec.n }, (_, i) => (spec.basePort ?? 0) + i);
+    const peers = ports.map((port) => ({ host: HOST, port }));
+    const peersText = peers.map((p) => `${p.host}:${p.port}`).join(',');
+    const entry = cliEntry();
+    const logDir = resolve(spec.logDir);
+    const members = peers.map((peer, id): Member => {
+      const strategy = spec.roster.get(id);
+      const child = spawn(process.execPath, [...entry.nodeArgs, entry.file, 'general'], {
+        env: {
+          ...process.env,
+          ID: String(id),
+          TRAITOR: strategy === undefined ? '' : formatStrategy(strategy),
+          PEERS: peersText,
+          PORT: String(peer.port),
+          HOST,
+          LOG_DIR: logDir,
+          ROUND_TIMEOUT_MS: String(spec.roundTimeoutMs),
+        },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      const tail: string[] = [];
+      const keep = (chunk: Buffer) => {
+        tail.push(...chunk.toString().split('\n').filter(Boolean));
+        tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+      };
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      const member: Member = {
+        id,
+        child,
+        tail,
+        exit: undefined,
+        exited: new Promise((done) => {
+          child.once('exit', (code, signal) => {
+            member.exit = signal === null ? `exit status ${code}` : `signal ${signal}`;
+            done();
+          });
+          child.once('error', (error) => {
+            member.exit = `could not start: ${error.message}`;
+            done();
+          });
+        }),
+      };
+      return member;
+    });
+    return new LocalCluster(peers, members);
+  }
+
+  /** Why each general that has stopped did so, with the last lines it printed. */
+  casualties(): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const m of this.members) {
+      if (m.exit !== undefined)
+        out.set(m.id, `${m.exit}${m.tail.length ? `:\n    ${m.tail.join('\n    ')}` : ''}`);
+    }
+    return out;
+  }
+
+  pid(id: number): number | undefined {
+    return this.members[id]?.child.pid;
+  }
+
+  /** Sends `signal` to one general (for fault tests). */
+  signal(id: number, signal: NodeJS.Signals): void {
+    this.members[id]?.child.kill(signal);
+  }
+
+  exited(id: number): Promise<void> {
+    return this.members[id]?.exited ?? Promise.resolve();
+  }
+
+  /** SIGTERM to every general, then SIGKILL to any still running after the grace period. */
+  async stop(): Promise<void> {
+    const running = this.members.filter((m) => m.exit === undefined);
+    for (const m of running) m.child.kill('SIGTERM');
+    const all = Promise.all(running.map((m) => m.exited));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((done) => {
+      timer = setTimeout(() => done('late'), STOP_GRACE_MS);
+    });
+    if ((await Promise.race([all, late])) === 'late') {
+      for (const m of running) if (m.exit === undefined) m.child.kill('SIGKILL');
+      await all;
+    }
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lie, RoundOutcome } from '../core/general.js';
+import type { Order, Tally } from '../core/order.js';
+import type { Path } from '../core/paths.js';
+import { LineSink } from './line-sink.js';
+
+export function intermediateLogPath(logDir: string, id: number): string {
+  return join(logDir, `general_${id}_intermediate.log`);
+}
+
+export function eventLogPath(logDir: string, id: number): string {
+  return join(logDir, `general_${id}_events.jsonl`);
+}
+
+/** Compact value string for the event log: one letter per value, A or R. */
+export function encodeValues(values: readonly Order[]): string {
+  let out = '';
+  for (const v of values) out += v === 'ATTACK' ? 'A' : 'R';
+  return out;
+}
+
+const pathText = (path: Path) => path.join('>');
+
+/**
+ * One general's two logs: `general_<id>_intermediate.log` for people (a line per value received and
+ * per lie told) and `general_<id>_events.jsonl` for tools (an event per batch, round and decision).
+ */
+export class GeneralLog {
+  private readonly text: LineSink;
+  private readonly events: LineSink;
+
+  constructor(
+    readonly logDir: string,
+    readonly id: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    mkdirSync(logDir, { recursive: true, mode: 0o777 });
+    this.text = new LineSink(intermediateLogPath(logDir, id));
+    this.events = new LineSink(eventLogPath(logDir, id));
+  }
+
+  get files(): string[] {
+    return [this.text.path, this.events.path];
+  }
+
+  notice(message: string, fields: Record<string, unknown> = {}): void {
+    this.line(`general ${this.id}: ${message}`);
+    this.event('notice', { message, ...fields });
+  }
+
+  runStarted(run: string, fields: { n: number; t: number; strategy: string; order?: Order }): void {
+    const order = fields.order === undefined ? '' : ` order=${fields.order}`;
+    this.line(`run=${run} start n=${fields.n} t=${fields.t} strategy=${fields.strategy}${order}`);
+    this.event('run-started', { run, ...fields });
+  }
+
+  batchReceived(
+    run: string,
+    round: number,
+    from: number,
+    paths: readonly Path[],
+    values: readonly Order[],
+  ): void {
+    for (let i = 0; i < values.length; i++) {
+      this.line(`run=${run} round=${round} from=${from} path=${pathText(paths[i] ?? [])} value=${values[i]}`);
+    }
+    this.event('batch-received', { run, round, from, to: this.id, values: encodeValues(values) });
+  }
+
+  batchRejected(run: string, round: number, from: number, code: string, message: string): void {
+    this.line(`run=${run} round=${round} from=${from} REJECTED ${code}: ${message}`);
+    this.event('batch-rejected', { run, round, from, to: this.id, code, message });
+  }
+
+  batchSent(run: string, round: number, to: number, values: readonly Order[], error?: string): void {
+    if (error !== undefined) this.line(`run=${run} round=${round} to=${to} SEND FAILED: ${error}`);
+    this.event('batch-sent', {
+      run,
+      round,
+      from: this.id,
+      to,
+      values: encodeValues(values),
+      ...(error === undefined ? {} : { error }),
+    });
+  }
+
+  lies(run: string, strategy: string, lies: readonly Lie[]): void {
+    for (const lie of lies) {
+      const after = lie.after ?? 'nothing (withheld)';
+      this.line(
+        `run=${run} round=${lie.round} to=${lie.receiver} path=${pathText(lie.path)} LIE ${strategy}: ${lie.before} -> ${after}`,
+      );
+    }
+    if (lies.length > 0) {
+      this.event('lies', {
+        run,
+        strategy,
+        lies: lies.map((l) => [l.round, l.receiver, l.path.join('.'), l.before[0], l.after?.[0] ?? '-']),
+      });
+    }
+  }
+
+  roundClosed(run: string, outcome: RoundOutcome, elapsedMs: number): void {
+    const how = outcome.timedOut ? `deadline passed, missing from ${outcome.missing.join(',')}` : 'complete';
+    this.line(
+      `run=${run} round=${outcome.round} closed: ${outcome.batchesReceived}/${outcome.batchesExpected} batches, ${how} (${elapsedMs.toFixed(1)} ms)`,
+    );
+    this.event('round-closed', { run, ...outcome, elapsedMs });
+  }
+
+  decided(run: string, decision: Order, tally: Tally): void {
+    this.line(`run=${run} DECISION ${decision} (ATTACK ${tally.attack}, RETREAT ${tally.retreat})`);
+    this.event('decided', { run, decision, tally });
+  }
+
+  async reset(): Promise<string[]> {
+    await Promise.all([this.text.truncate(), this.events.truncate()]);
+    return this.files;
+  }
+
+  flush(): Promise<void> {
+    return Promise.all([this.text.flush(), this.events.flush()]).then(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return Promise.all([this.text.close(), this.events.close()]).then(() => undefined);
+  }
+
+  private line(text: string): void {
+    this.text.add(`${this.now().toISOString()} ${text}`);
+  }
+
+  private event(type: string, fields: Record<string, unknown>): void {
+    this.events.add(JSON.stringify({ ts: this.now().toISOString(), general: this.id, type, ...fields }));
+  }
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Order } from '../core/order.js';
+import { COMMANDER } from '../core/paths.js';
+import type { GeneralReport, Roster, RunFacts } from '../run/result.js';
+import type { GetDecisionResponse__Output } from './generated/byzantine/v1/GetDecisionResponse.js';
+import type { RunAlgorithmResponse__Output } from './generated/byzantine/v1/RunAlgorithmResponse.js';
+import { checkHealth, healthClient } from './health.js';
+import type { PeerClients } from './peers.js';
+import { toOrder, WireOrder } from './proto.js';
+
+export class GeneralsUnreachableError extends Error {
+  override readonly name = 'GeneralsUnreachableError';
+  constructor(readonly failures: ReadonlyMap<number, string>) {
+    const list = [...failures].map(([id, why]) => `general ${id} (${why})`).join('; ');
+    super(`could not reach ${failures.size} general(s): ${list}`);
+  }
+}
+
+export interface RunRequest {
+  readonly n: number;
+  readonly t: number;
+  readonly order: Order;
+  readonly roster: Roster;
+  readonly roundTimeoutMs?: number | undefined;
+  /** Overall bound on waiting for decisions; by default derived from the round deadlines. */
+  readonly timeoutMs?: number | undefined;
+}
+
+const JOIN_DEADLINE_MS = 5000;
+/** Slack past (t+1) round deadlines for the generals' own work and the replies. */
+const DECISION_SLACK_MS = 5000;
+
+export function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Waits (bounded by `waitMs`) until every general reports SERVING on the health service.
+ * Throws GeneralsUnreachableError naming those that never did.
+ */
+export async function waitForGenerals(
+  peers: PeerClients,
+  waitMs: number,
+  onWait?: (pending: number[]) => void,
+): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  const ids = peers.peers.map((_, id) => id);
+  const failures = new Map<number, string>();
+  const ready = new Set<number>();
+  const reportEvery = setInterval(() => onWait?.(ids.filter((id) => !ready.has(id))), 1000);
+  try {
+    await Promise.all(
+      ids.map(async (id) => {
+        const client = healthClient(peers.address(id));
+        try {
+          let status = '';
+          while (Date.now() < deadline) {
+            status = await checkHealth(client, Math.max(1, Math.min(2000, deadline - Date.now())));
+            if (status === 'SERVING') {
+              ready.add(id);
+              return;
+            }
+            // Not serving yet (starting, or refused): ask again shortly, within the same bound.
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          failures.set(
+            id,
+            `not healthy at ${peers.address(id)} after ${waitMs} ms: ${status || 'no answer'}`,
+          );
+        } finally {
+          client.close();
+        }
+      }),
+    );
+  } finally {
+    clearInterval(reportEvery);
+  }
+  if (failures.size > 0) throw new GeneralsUnreachableError(failures);
+}
+
+/**
+ * One run: every lieutenant joins, then the commander (the only one told the order) joins and
+ * issues it; then every general is asked for its decision.
+ */
+export async function runOnCluster(
+  peers: PeerClients,
+  request: RunRequest,
+  runId = newRunId(),
+): Promise<RunFacts> {
+  const { n, t, order, roster } = request;
+  const started = performance.now();
+  const failures = new Map<number, string>();
+  const timeouts: number[] = [];
+  const join = async (id: number) => {
+    try {
+      const reply = await peers.call<object, RunAlgorithmResponse__Output>(
+        id,
+        'RunAlgorithm',
+        {
+          runId,
+          generals: n,
+          t,
+          algorithm: 'OM',
+          order: id === COMMANDER ? WireOrder[order] : WireOrder.ORDER_UNSPECIFIED,
+          roundTimeoutMs: request.roundTimeoutMs ?? 0,
+        },
+        JOIN_DEADLINE_MS,
+      );
+      timeouts.push(reply.roundTimeoutMs);
+    } catch (error) {
+      failures.set(id, reason(error));
+    }
+  };
+  const lieutenants = peers.peers.map((_, id) => id).filter((id) => id !== COMMANDER);
+  await Promise.all(lieutenants.map(join));
+  await join(COMMANDER);
+  if (failures.has(COMMANDER)) throw new GeneralsUnreachableError(failures);
+
+  const roundTimeout = Math.max(...timeouts);
+  const waitMs = request.timeoutMs ?? (t + 1) * roundTimeout + DECISION_SLACK_MS;
+  const reports = new Map<number, GeneralReport>();
+  await Promise.all(
+    peers.peers.map(async (_, id) => {
+      if (failures.has(id)) return;
+      try {
+        const reply = await peers.call<object, GetDecisionResponse__Output>(
+          id,
+          'GetDecision',
+          { runId },
+          waitMs,
+        );
+        reports.set(id, {
+          id,
+          decision: toOrder(reply.decision),
+          tally: { attack: reply.tally?.attack ?? 0, retreat: reply.tally?.retreat ?? 0 },
+          valuesReceived: reply.valuesReceived,
+          valuesMissing: reply.valuesMissing,
+          batchesRejected: reply.batchesRejected,
+          rpcsSent: reply.rpcsSent,
+          valuesSent: reply.valuesSent,
+          lies: reply.lies,
+        });
+      } catch (error) {
+        failures.set(id, reason(error));
+      }
+    }),
+  );
+  return { runId, n, t, order, roster, reports, failures, elapsedMs: performance.now() - started };
+}

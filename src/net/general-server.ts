@@ -1,0 +1,269 @@
+import * as grpc from '@grpc/grpc-js';
+import type { HealthImplementation } from 'grpc-health-check';
+import type { GeneralConfig } from '../config.js';
+import { batchSize } from '../core/counts.js';
+import type { Batch, RejectionCode } from '../core/general.js';
+import { COMMANDER } from '../core/paths.js';
+import { formatStrategy } from '../core/strategy.js';
+import type { GeneralLog } from '../log/general-log.js';
+import { RpcError } from './errors.js';
+import type { GeneralHandlers } from './generated/byzantine/v1/General.js';
+import type { GetDecisionResponse } from './generated/byzantine/v1/GetDecisionResponse.js';
+import { addHealth, setServing } from './health.js';
+import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
+import { byzantineProto, toOrder, toWire, WireOrder } from './proto.js';
+import { RunDriver } from './run-driver.js';
+
+/** Runs kept per general; the oldest finished one is dropped to admit a new one. */
+export const MAX_RUNS = 16;
+const MAX_RUN_ID = 128;
+
+const STATUS_OF: Record<RejectionCode, grpc.status> = {
+  'wrong-receiver': grpc.status.INVALID_ARGUMENT,
+  'not-a-peer': grpc.status.PERMISSION_DENIED,
+  'round-out-of-range': grpc.status.OUT_OF_RANGE,
+  'wrong-length': grpc.status.INVALID_ARGUMENT,
+  duplicate: grpc.status.ALREADY_EXISTS,
+  'round-closed': grpc.status.FAILED_PRECONDITION,
+};
+
+type Handler<Req, Res> = (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
+
+/** Wraps a handler so that every failure leaves as an explicit gRPC status with details. */
+function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => handler(call.request, call))
+      .then(
+        (response) => callback(null, response),
+        (error: unknown) => {
+          const rpc =
+            error instanceof RpcError
+              ? error
+              : new RpcError(grpc.status.INTERNAL, `internal error: ${String(error)}`, { cause: error });
+          callback(rpc.toServiceError());
+        },
+      );
+  };
+}
+
+/** One general: the gRPC service over its runs, its peers and its logs. */
+export class GeneralServer {
+  private readonly runs = new Map<string, RunDriver>();
+  private readonly peers: PeerClients;
+  private readonly server: grpc.Server;
+  private readonly health: HealthImplementation;
+
+  constructor(
+    readonly config: GeneralConfig,
+    private readonly log: GeneralLog,
+  ) {
+    this.peers = new PeerClients(config.peers);
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    });
+    this.server.addService(byzantineProto().byzantine.v1.General.service, this.handlers());
+    this.health = addHealth(this.server);
+  }
+
+  get n(): number {
+    return this.config.peers.length;
+  }
+
+  /** Binds HOST:PORT (PORT 0 picks a free port) and reports SERVING; resolves to the bound port. */
+  listen(): Promise<number> {
+    const address = `${this.config.host}:${this.config.port}`;
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
+        if (error) {
+          reject(new Error(`cannot listen on ${address}: ${error.message}`, { cause: error }));
+          return;
+        }
+        setServing(this.health, true);
+        this.log.notice(`listening on ${this.config.host}:${port}`, {
+          n: this.n,
+          strategy: formatStrategy(this.config.strategy),
+          roundTimeoutMs: this.config.roundTimeoutMs,
+        });
+        resolve(port);
+      });
+    });
+  }
+
+  /** Stops taking calls, lets running calls finish for up to `graceMs`, then forces the rest. */
+  async shutdown(graceMs = 2000): Promise<void> {
+    setServing(this.health, false);
+    for (const run of this.runs.values()) run.dispose();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    this.peers.close();
+    this.log.notice('stopped');
+    await this.log.close();
+  }
+
+  private handlers(): GeneralHandlers {
+    return {
+      RunAlgorithm: unary((request) => {
+        const run = this.join(
+          request.runId,
+          request.generals,
+          request.t,
+          request.algorithm,
+          request.order,
+          request.roundTimeoutMs,
+        );
+        return { id: this.config.id, runId: run.runId, roundTimeoutMs: run.roundTimeoutMs };
+      }),
+      SendOrder: unary((request) => {
+        const batch: Batch = {
+          runId: request.runId,
+          round: request.round,
+          sender: request.sender,
+          receiver: request.receiver,
+          values: request.values.map(toOrder),
+        };
+        return { accepted: this.accept(batch) };
+      }),
+      GetDecision: unary(async (request) => {
+        const run = this.runs.get(request.runId);
+        if (run === undefined) throw new RpcError(grpc.status.NOT_FOUND, `unknown run "${request.runId}"`);
+        await run.decided();
+        return this.report(run);
+      }),
+      ResetLog: unary(async () => ({ truncated: await this.log.reset() })),
+    };
+  }
+
+  private join(
+    runId: string,
+    generals: number,
+    t: number,
+    algorithm: unknown,
+    order: unknown,
+    roundTimeoutMs: number,
+  ): RunDriver {
+    const { id } = this.config;
+    const n = this.n;
+    if (runId === '' || runId.length > MAX_RUN_ID) {
+      throw new RpcError(grpc.status.INVALID_ARGUMENT, `run_id must be 1..${MAX_RUN_ID} characters`);
+    }
+    if (generals !== n) {
+      throw new RpcError(
+        grpc.status.FAILED_PRECONDITION,
+        `run ${runId} is for ${generals} generals, but general ${id} has ${n} in PEERS`,
+      );
+    }
+    if (t > n - 2)
+      throw new RpcError(
+        grpc.status.INVALID_ARGUMENT,
+        `t=${t} is too deep for ${n} generals (at most ${n - 2})`,
+      );
+    if (algorithm === 2 || algorithm === 'SM') {
+      throw new RpcError(grpc.status.UNIMPLEMENTED, 'algorithm SM is not available on this general; use OM');
+    }
+    const hasOrder =
+      order === WireOrder.ATTACK || order === WireOrder.RETREAT || order === 'ATTACK' || order === 'RETREAT';
+    if (id === COMMANDER && !hasOrder) {
+      throw new RpcError(grpc.status.INVALID_ARGUMENT, 'the commander needs an order: ATTACK or RETREAT');
+    }
+    if (this.runs.has(runId))
+      throw new RpcError(grpc.status.ALREADY_EXISTS, `run ${runId} was already started`);
+    this.makeRoom();
+    const timeout = roundTimeoutMs > 0 ? roundTimeoutMs : this.config.roundTimeoutMs;
+    const driver = new RunDriver(
+      {
+        runId,
+        id,
+        n,
+        t,
+        strategy: this.config.strategy,
+        ...(id === COMMANDER ? { order: toOrder(order) } : {}),
+      },
+      (batch) => this.send(batch, timeout),
+      this.log,
+      timeout,
+    );
+    this.runs.set(runId, driver);
+    driver.start();
+    return driver;
+  }
+
+  private makeRoom(): void {
+    if (this.runs.size < MAX_RUNS) return;
+    for (const [runId, run] of this.runs) {
+      if (run.finished) {
+        this.runs.delete(runId);
+        return;
+      }
+    }
+    throw new RpcError(
+      grpc.status.RESOURCE_EXHAUSTED,
+      `${MAX_RUNS} runs are still in progress; try again later`,
+    );
+  }
+
+  private accept(batch: Batch): number {
+    const run = this.runs.get(batch.runId);
+    const refuse = (code: grpc.status, reason: string, detail: string): never => {
+      this.log.batchRejected(batch.runId, batch.round, batch.sender, reason, detail);
+      throw new RpcError(code, detail);
+    };
+    if (run === undefined)
+      return refuse(grpc.status.NOT_FOUND, 'unknown-run', `unknown run "${batch.runId}"`);
+    const largest = batchSize(this.n, run.run.spec.t);
+    if (batch.values.length > Math.max(1, largest)) {
+      return refuse(
+        grpc.status.RESOURCE_EXHAUSTED,
+        'oversized',
+        `batch of ${batch.values.length} values is larger than any batch of this run (at most ${largest})`,
+      );
+    }
+    const result = run.receive(batch);
+    if (typeof result === 'number') return result;
+    throw new RpcError(STATUS_OF[result.code], result.message);
+  }
+
+  private async send(batch: Batch, roundTimeoutMs: number): Promise<boolean> {
+    await this.peers.call(
+      batch.receiver,
+      'SendOrder',
+      { ...batch, values: batch.values.map(toWire) },
+      roundTimeoutMs + 1000,
+    );
+    return true;
+  }
+
+  private report(run: RunDriver): GetDecisionResponse {
+    const general = run.run;
+    const tally = general.tally();
+    return {
+      id: this.config.id,
+      runId: run.runId,
+      decision: toWire(general.decision ?? 'RETREAT'),
+      tally,
+      valuesReceived: general.receivedValues,
+      valuesMissing: general.expectedValues - general.receivedValues,
+      batchesRejected: run.batchesRejected,
+      rpcsSent: run.rpcsAccepted,
+      valuesSent: general.sentValues,
+      lies: general.lies,
+      elapsedMs: run.elapsedMs,
+      rounds: run.rounds.map((r) => ({
+        round: r.round,
+        batchesExpected: r.batchesExpected,
+        batchesReceived: r.batchesReceived,
+        timedOut: r.timedOut,
+        elapsedMs: r.elapsedMs,
+      })),
+    };
+  }
+}

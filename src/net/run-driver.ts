@@ -1,0 +1,161 @@
+import { performance } from 'node:perf_hooks';
+import {
+  type Batch,
+  GeneralRun,
+  type GeneralSpec,
+  isRejection,
+  type Rejection,
+  type Step,
+} from '../core/general.js';
+import type { Order } from '../core/order.js';
+import { formatStrategy } from '../core/strategy.js';
+import type { GeneralLog } from '../log/general-log.js';
+
+export interface RoundRecord {
+  readonly round: number;
+  readonly batchesExpected: number;
+  readonly batchesReceived: number;
+  readonly timedOut: boolean;
+  readonly elapsedMs: number;
+}
+
+/** Delivers one batch to its receiver; resolves true when the receiver accepted it. */
+export type SendBatch = (batch: Batch) => Promise<boolean>;
+
+/**
+ * Drives one GeneralRun in real time: delivers what it sends, logs what it learns, and fires each
+ * round's deadline when that round has waited `roundTimeoutMs` since it began.
+ */
+export class RunDriver {
+  readonly run: GeneralRun;
+  readonly rounds: RoundRecord[] = [];
+  rpcsAccepted = 0;
+  batchesRejected = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = performance.now();
+  private roundStartedAt = this.startedAt;
+  private finishedAt: number | undefined;
+  private readonly waiters: Array<() => void> = [];
+  private pendingSends = 0;
+
+  constructor(
+    spec: GeneralSpec,
+    private readonly send: SendBatch,
+    private readonly log: GeneralLog,
+    readonly roundTimeoutMs: number,
+  ) {
+    this.run = new GeneralRun(spec);
+    log.runStarted(spec.runId, {
+      n: spec.n,
+      t: spec.t,
+      strategy: formatStrategy(spec.strategy),
+      ...(spec.order === undefined ? {} : { order: spec.order }),
+    });
+  }
+
+  get runId(): string {
+    return this.run.spec.runId;
+  }
+
+  get finished(): boolean {
+    return this.run.decision !== undefined;
+  }
+
+  get elapsedMs(): number {
+    return (this.finishedAt ?? performance.now()) - this.startedAt;
+  }
+
+  start(): void {
+    this.apply(this.run.start());
+  }
+
+  receive(batch: Batch): Rejection | number {
+    const result = this.run.receive(batch);
+    if (isRejection(result)) {
+      this.batchesRejected++;
+      this.log.batchRejected(this.runId, batch.round, batch.sender, result.code, result.message);
+      return result;
+    }
+    const stored = result.stored ?? new Int32Array(0);
+    const paths = Array.from(stored, (index) => this.run.pathAt(index));
+    this.log.batchReceived(this.runId, batch.round, batch.sender, paths, batch.values);
+    this.apply(result);
+    return stored.length;
+  }
+
+  /** Resolves once the general has decided and every batch it sent has been answered. */
+  decided(): Promise<Order> {
+    return new Promise((resolve) => {
+      this.waiters.push(() => resolve(this.run.decision ?? 'RETREAT'));
+      this.wakeWaiters();
+    });
+  }
+
+  private wakeWaiters(): void {
+    if (!this.finished || this.pendingSends > 0) return;
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /** Stops the deadline timer; the run keeps its state for GetDecision. */
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private apply(step: Step): void {
+    const strategy = formatStrategy(this.run.spec.strategy);
+    if (step.lies.length > 0) this.log.lies(this.runId, strategy, step.lies);
+    for (const outcome of step.completed) {
+      const now = performance.now();
+      const record = { ...outcome, elapsedMs: now - this.roundStartedAt };
+      this.rounds.push(record);
+      this.log.roundClosed(this.runId, outcome, record.elapsedMs);
+      this.roundStartedAt = now;
+    }
+    for (const batch of step.outbox) this.deliver(batch);
+    if (this.finished) {
+      this.finish();
+    } else if (step.completed.length > 0 || this.timer === undefined) {
+      this.armDeadline();
+    }
+  }
+
+  private deliver(batch: Batch): void {
+    this.pendingSends++;
+    this.send(batch)
+      .then(
+        (accepted) => {
+          if (accepted) this.rpcsAccepted++;
+          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values);
+        },
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values, reason);
+        },
+      )
+      .finally(() => {
+        this.pendingSends--;
+        this.wakeWaiters();
+      });
+  }
+
+  private armDeadline(): void {
+    this.dispose();
+    const round = this.run.round;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.apply(this.run.expire(round));
+    }, this.roundTimeoutMs);
+    this.timer.unref();
+  }
+
+  private finish(): void {
+    this.dispose();
+    if (this.finishedAt !== undefined) return;
+    this.finishedAt = performance.now();
+    const decision = this.run.decision;
+    if (decision !== undefined && !this.run.isCommander)
+      this.log.decided(this.runId, decision, this.run.tally());
+    this.wakeWaiters();
+  }
+}
