@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { batchSize, logicalMessages } from '../src/core/counts.js';
+import { LocalCluster } from '../src/local/cluster.js';
+import { runOnCluster, waitForGenerals } from '../src/net/cluster-client.js';
+import type { PeerCallError } from '../src/net/errors.js';
+import { PeerClients } from '../src/net/peers.js';
+import { WireOrder } from '../src/net/proto.js';
+import { summarize } from '../src/run/result.js';
+
+/**
+ * Speed and memory of real clusters on this machine: start time, run latency over repeated runs on
+ * one cluster, the round-trip floor of a single SendOrder, RPCs, messages and peak RSS per general.
+ */
+
+interface Case {
+  readonly n: number;
+  readonly t: number;
+  readonly runs: number;
+}
+
+const CASES: readonly Case[] = [
+  { n: 10, t: 3, runs: 30 },
+  { n: 31, t: 3, runs: 10 },
+  { n: 64, t: 2, runs: 5 },
+];
+
+interface Row {
+  n: number;
+  t: number;
+  runs: number;
+  startMs: number;
+  runMsMedian: number;
+  runMsP95: number;
+  rttMsMedian: number;
+  floorRatio: number;
+  rpcs: number;
+  messages: number;
+  peakRssMb: number;
+  agreed: boolean;
+}
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+};
+
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) / 1024;
+}
+
+/** Median round trip of one SendOrder of the run's largest batch size, refused as an unknown run. */
+async function sendOrderRtt(peers: PeerClients, n: number, t: number, samples: number): Promise<number> {
+  const values = new Array<number>(batchSize(n, t)).fill(WireOrder.ATTACK);
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    try {
+      await peers.call(1, 'SendOrder', { runId: 'bench-rtt', round: t, sender: 2, receiver: 1, values }, 5000);
+    } catch (error) {
+      if ((error as PeerCallError).code !== 5 /* NOT_FOUND: the expected refusal */) throw error;
+    }
+    times.push(performance.now() - started);
+  }
+  return quantile(times, 0.5);
+}
+
+async function measure(c: Case, log: (line: string) => void): Promise<Row> {
+  const logDir = mkdtempSync(join(tmpdir(), `bench-${c.n}-`));
+  const started = performance.now();
+  const cluster = await LocalCluster.start({ n: c.n, roster: new Map(), roundTimeoutMs: 5000, logDir });
+  const peers = new PeerClients(cluster.peers);
+  try {
+    await waitForGenerals(peers, 120_000);
+    const startMs = performance.now() - started;
+    log(`n=${c.n} t=${c.t}: ${c.n} generals healthy in ${startMs.toFixed(0)} ms; warming up`);
+    const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map() };
+    await runOnCluster(peers, request);
+    const times: number[] = [];
+    let rpcs = 0;
+    let messages = 0;
+    let agreed = true;
+    for (let i = 0; i < c.runs; i++) {
+      const result = summarize(await runOnCluster(peers, request));
+      times.push(result.elapsedMs);
+      rpcs = result.rpcs;
+      messages = result.messages.delivered;
+      agreed &&= result.ic1 && result.ic2 && result.unreachable.length === 0;
+      log(`n=${c.n} t=${c.t}: run ${i + 1}/${c.runs} ${result.elapsedMs.toFixed(1)} ms`);
+    }
+    const rttMsMedian = await sendOrderRtt(peers, c.n, c.t, 50);
+    const runMsMedian = quantile(times, 0.5);
+    const rss = Array.from({ length: c.n }, (_, id) => peakRssMb(cluster.pid(id)));
+    return {
+      n: c.n,
+      t: c.t,
+      runs: c.runs,
+      startMs,
+      runMsMedian,
+      runMsP95: quantile(times, 0.95),
+      rttMsMedian,
+      floorRatio: runMsMedian / ((c.t + 1) * rttMsMedian),
+      rpcs,
+      messages,
+      peakRssMb: Math.max(...rss),
+      agreed: agreed && messages === logicalMessages(c.n, c.t),
+    };
+  } finally {
+    peers.close();
+    await cluster.stop();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+function table(rows: Row[]): string {
+  const head = ['n', 't', 'runs', 'start ms', 'run ms median', 'run ms p95', 'SendOrder rtt ms', 'run / (t+1) rtt', 'RPCs', 'messages', 'peak RSS MB/general', 'agreed'];
+  const body = rows.map((r) => [
+    String(r.n),
+    String(r.t),
+    String(r.runs),
+    r.startMs.toFixed(0),
+    r.runMsMedian.toFixed(1),
+    r.runMsP95.toFixed(1),
+    r.rttMsMedian.toFixed(2),
+    r.floorRatio.toFixed(1),
+    r.rpcs.toLocaleString('en-US'),
+    r.messages.toLocaleString('en-US'),
+    r.peakRssMb.toFixed(0),
+    r.agreed ? 'yes' : 'NO',
+  ]);
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
+}
+
+const HELP = `usage: npm run bench -- [--json] [--case N:T ...]
+
+Starts real general processes on loopback per case, runs OM(t) repeatedly on one cluster and prints
+a table (or, with --json, an array with one object per case). Default cases: ${CASES.map((c) => `${c.n}:${c.t}`).join(', ')}.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { json: { type: 'boolean' }, case: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const cases = (values.case ?? []).map((text): Case => {
+    const [n, t, runs] = text.split(':').map(Number);
+    if (!Number.isInteger(n) || !Number.isInteger(t)) throw new Error(`--case ${text}: expected N:T or N:T:RUNS`);
+    return { n: n ?? 0, t: t ?? 0, runs: runs ?? 10 };
+  });
+  const rows: Row[] = [];
+  const progress = (line: string) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
+  };
+  for (const c of cases.length > 0 ? cases : CASES) rows.push(await measure(c, progress));
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  console.log(values.json ? JSON.stringify(rows, null, 2) : table(rows));
+}
+
+await main();
