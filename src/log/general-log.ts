@@ -62,8 +62,10 @@ export class GeneralLog {
     paths: readonly Path[],
     values: readonly Order[],
   ): void {
+    // One timestamp per batch: a batch can hold thousands of values.
+    const prefix = `${this.now().toISOString()} run=${run} round=${round} from=${from} path=`;
     for (let i = 0; i < values.length; i++) {
-      this.line(`run=${run} round=${round} from=${from} path=${pathText(paths[i] ?? [])} value=${values[i]}`);
+      this.text.add(`${prefix}${pathText(paths[i] ?? [])} value=${values[i]}`);
     }
     this.event('batch-received', { run, round, from, to: this.id, values: encodeValues(values) });
   }
@@ -86,10 +88,11 @@ export class GeneralLog {
   }
 
   lies(run: string, strategy: string, lies: readonly Lie[]): void {
+    const ts = this.now().toISOString();
     for (const lie of lies) {
       const after = lie.after ?? 'nothing (withheld)';
-      this.line(
-        `run=${run} round=${lie.round} to=${lie.receiver} path=${pathText(lie.path)} LIE ${strategy}: ${lie.before} -> ${after}`,
+      this.text.add(
+        `${ts} run=${run} round=${lie.round} to=${lie.receiver} path=${pathText(lie.path)} LIE ${strategy}: ${lie.before} -> ${after}`,
       );
     }
     if (lies.length > 0) {
