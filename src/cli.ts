@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { checkCommand, checkHelp } from './commands/check.js';
 import { clientCommand, clientHelp } from './commands/client.js';
 import { wantsHelp } from './commands/flags.js';
 import { generalCommand, generalHelp } from './commands/general.js';
@@ -16,6 +17,11 @@ const COMMANDS = {
   client: { run: clientCommand, help: clientHelp, summary: 'run OM(t) once on running generals' },
   local: { run: localCommand, help: localHelp, summary: 'start N generals on loopback, run once, stop them' },
   simulate: { run: simulateCommand, help: simulateHelp, summary: 'the same run in one process, in memory' },
+  check: {
+    run: checkCommand,
+    help: checkHelp,
+    summary: 'exhaustively check OM(t) in process for n, t ranges',
+  },
 } as const;
 
 const USAGE = `usage: byzantine <command> [flags]

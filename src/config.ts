@@ -95,7 +95,7 @@ export function parseTraitorEnv(text: string, seed: SeedSource = freshSeed): Str
   return parseStrategy(value === 'random' ? `random:${seed()}` : value);
 }
 
-const intIn = (min: number, max: number, what: string) =>
+export const intIn = (min: number, max: number, what: string) =>
   z
     .string()
     .trim()
@@ -103,14 +103,14 @@ const intIn = (min: number, max: number, what: string) =>
     .transform(Number)
     .refine((v) => v >= min && v <= max, `expected ${what}, an integer ${min}..${max}`);
 
-const orderSchema = z
+export const orderSchema = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
   .refine((s): s is Order => s === Orders.ATTACK || s === Orders.RETREAT, 'expected ATTACK or RETREAT')
   .transform((s) => s as Order);
 
-function problemsOf(error: z.ZodError, label: (key: string) => string): string[] {
+export function problemsOf(error: z.ZodError, label: (key: string) => string): string[] {
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
     const message =
@@ -230,7 +230,7 @@ const clientSchema = z.object({
   allowUnsafe: z.boolean().default(false),
 });
 
-type FlagValues = Record<string, string | boolean | undefined>;
+export type FlagValues = Record<string, string | boolean | undefined>;
 
 /** The client's flags, with PEERS and TRAITORS from env when the flags are absent. */
 export function parseClientConfig(
