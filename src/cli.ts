@@ -4,6 +4,7 @@ import { clientCommand, clientHelp } from './commands/client.js';
 import { wantsHelp } from './commands/flags.js';
 import { generalCommand, generalHelp } from './commands/general.js';
 import { localCommand, localHelp } from './commands/local.js';
+import { reportCommand, reportHelp } from './commands/report.js';
 import { simulateCommand, simulateHelp } from './commands/simulate.js';
 import { ConfigError } from './config.js';
 import { GeneralsUnreachableError } from './net/cluster-client.js';
@@ -22,6 +23,7 @@ const COMMANDS = {
     help: checkHelp,
     summary: 'exhaustively check OM(t) in process for n, t ranges',
   },
+  report: { run: reportCommand, help: reportHelp, summary: 'write an HTML report of a run from its logs' },
 } as const;
 
 const USAGE = `usage: byzantine <command> [flags]

@@ -1,10 +1,13 @@
 import { parseRunConfig } from '../config.js';
+import { traceFromSimulation } from '../report/from-simulation.js';
+import type { RunTrace } from '../report/trace.js';
 import { simulate } from '../sim/simulate.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
+import { REPORT_FLAG, saveReport, withReportFlag } from './report-flag.js';
 import { RUN_FLAGS, STRATEGY_HELP } from './run-flags.js';
 
-const FLAGS: FlagSpec = RUN_FLAGS;
+const FLAGS: FlagSpec = { ...RUN_FLAGS, ...REPORT_FLAG };
 
 export const simulateHelp = helpText(
   'byzantine simulate [flags]',
@@ -14,9 +17,17 @@ export const simulateHelp = helpText(
 );
 
 export function simulateCommand(argv: readonly string[]): number {
-  const config = parseRunConfig(parseFlags(argv, FLAGS));
+  const { config, report } = withReportFlag(parseFlags(argv, FLAGS), (flags) => parseRunConfig(flags));
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
-  const result = simulate({ n: config.n, t: config.t, order: config.order, roster: config.roster });
+  let trace: RunTrace | undefined;
+  const keep =
+    report === undefined
+      ? undefined
+      : (...run: Parameters<typeof traceFromSimulation>) => {
+          trace = traceFromSimulation(...run);
+        };
+  const result = simulate({ n: config.n, t: config.t, order: config.order, roster: config.roster }, keep);
+  if (report !== undefined && trace !== undefined) saveReport(report, trace, config.json);
   return printResult(result, config.json);
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Order } from '../core/order.js';
 import { type Roster, type RunResult, summarize } from '../run/result.js';
-import { runInMemory } from './network.js';
+import { runInMemory, type SimulationOutcome, type SimulationSpec } from './network.js';
 
 export interface SimulateOptions {
   readonly n: number;
@@ -12,10 +12,16 @@ export interface SimulateOptions {
 }
 
 /** The same run as `local`, in one process over the in-memory network. */
-export function simulate(options: SimulateOptions): RunResult {
+export function simulate(
+  options: SimulateOptions,
+  /** Given, it receives the run's full trace (every delivery and lie), e.g. for a report. */
+  onTrace?: (spec: SimulationSpec, outcome: SimulationOutcome) => void,
+): RunResult {
   const runId = options.runId ?? 'sim-1';
   const started = performance.now();
-  const { reports } = runInMemory({ ...options, runId });
+  const outcome = runInMemory({ ...options, runId }, onTrace !== undefined);
+  onTrace?.({ ...options, runId }, outcome);
+  const { reports } = outcome;
   return summarize({
     ...options,
     runId,

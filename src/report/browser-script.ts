@@ -1,0 +1,199 @@
+/**
+ * The report page's only script, inlined as text: the values behind a clicked arrow, and the EIG tree
+ * of the chosen lieutenant, built lazily as nodes are opened. It resolves nothing itself: every
+ * resolved value comes from the model (src/report/model.ts). It only walks the tree's preorder
+ * layout and enumerates a batch's paths to label values.
+ */
+export const BROWSER_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var n = data.n, t = data.t;
+  var NAME = { A: 'ATTACK', R: 'RETREAT', '-': 'missing' };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function value(letter) {
+    return el('span', 'v ' + (letter === '-' ? 'missing' : letter), letter === '-' ? '-' : NAME[letter]);
+  }
+  function pathText(path) { return path.join('→'); }
+
+  // A node whose path has L generals spans size[L] preorder entries.
+  var size = [];
+  size[t + 1] = 1;
+  for (var L = t; L >= 1; L--) size[L] = 1 + (n - 1 - L) * size[L + 1];
+
+  // The EIG paths of a batch's values in wire order, each as the receiver stores it (path + sender).
+  function batchPaths(round, from, to) {
+    if (round === 0) return [[0]];
+    var out = [];
+    var prefix = [0];
+    (function extend() {
+      if (prefix.length === round) { out.push(prefix.concat([from])); return; }
+      for (var id = 1; id < n; id++) {
+        if (id === from || id === to || prefix.indexOf(id) >= 0) continue;
+        prefix.push(id); extend(); prefix.pop();
+      }
+    })();
+    return out;
+  }
+
+  var detail = document.getElementById('detail');
+  var selected = null;
+  function select(node) {
+    if (selected) selected.classList.remove('selected');
+    selected = node;
+    if (node) node.classList.add('selected');
+  }
+
+  function showArrow(index) {
+    var a = data.arrows[index];
+    var round = a[0], from = a[1], to = a[2], values = a[3], lies = a[4], mask = a[5], rejected = a[6];
+    detail.hidden = false;
+    detail.textContent = '';
+    detail.setAttribute('data-arrow', round + ':' + from + ':' + to);
+    var head = 'Round ' + round + ': general ' + from + ' → general ' + to + ', ' + values.length + ' values';
+    if (lies > 0) head += ', ' + lies + (lies === 1 ? ' lie' : ' lies');
+    if (rejected) head += ' — REJECTED by general ' + to + ' (' + rejected + ')';
+    detail.appendChild(el('h3', '', head));
+    if (values.length === 0) return;
+    var paths = batchPaths(round, from, to);
+    var box = el('div', 'values');
+    for (var i = 0; i < values.length; i++) {
+      var lied = mask.charAt(i) === '1';
+      var item = el('span', lied ? 'lie' : '');
+      item.appendChild(document.createTextNode((paths[i] ? pathText(paths[i]) : '?') + ' '));
+      item.appendChild(value(values.charAt(i)));
+      if (lied) {
+        var loyal = values.charAt(i) === 'A' ? 'RETREAT' : 'ATTACK';
+        item.title = 'a lie: a loyal general ' + from + ' would have sent ' + loyal;
+        item.appendChild(document.createTextNode(' (lie; loyal: ' + loyal + ')'));
+      }
+      box.appendChild(item);
+    }
+    detail.appendChild(box);
+  }
+
+  function showFan(round, from) {
+    detail.hidden = false;
+    detail.textContent = '';
+    detail.setAttribute('data-fan', round + ':' + from);
+    detail.appendChild(el('h3', '', 'Round ' + round + ': the batches general ' + from + ' sent (pick one for its values)'));
+    data.arrows.forEach(function (a, index) {
+      if (a[0] !== round || a[1] !== from) return;
+      var label = '→ ' + a[2] + ': ' + a[3].length + ' values' + (a[4] > 0 ? ', ' + a[4] + ' lies' : '') + (a[6] ? ', rejected' : '');
+      var button = el('button', a[4] > 0 ? 'lie' : '', label);
+      button.addEventListener('click', function () { showArrow(index); });
+      detail.appendChild(button);
+    });
+  }
+
+  document.getElementById('lamport').addEventListener('click', function (event) {
+    var target = event.target.closest('[data-i],[data-fan]');
+    if (!target) return;
+    select(target);
+    if (target.hasAttribute('data-i')) showArrow(Number(target.getAttribute('data-i')));
+    else {
+      var parts = target.getAttribute('data-fan').split(':');
+      showFan(Number(parts[0]), Number(parts[1]));
+    }
+  });
+
+  // The EIG tree of one lieutenant.
+  var chooser = document.getElementById('lieutenant');
+  var treeBox = document.getElementById('tree');
+  var treeTitle = document.getElementById('tree-title');
+  var openDepth = n <= 16 ? 2 : 1;
+
+  function renderTree(id) {
+    var tree = data.trees[id];
+    treeBox.textContent = '';
+    treeBox.setAttribute('data-lieutenant', String(id));
+    if (!tree) { treeTitle.textContent = 'No trace of lieutenant ' + id; return; }
+    var who = data.roster[id] && data.roster[id].traitor ? 'a traitor (' + data.roster[id].strategy + ')' : 'loyal';
+    treeTitle.textContent = 'EIG tree of lieutenant ' + id + ', ' + who + ': decision ' + tree.decision;
+    var lied = {};
+    tree.lied.forEach(function (entry) { lied[entry[0]] = entry; });
+
+    function children(offset, path) {
+      var out = [];
+      var k = 0;
+      for (var j = 1; j < n; j++) {
+        if (j === id || path.indexOf(j) >= 0) continue;
+        out.push({ offset: offset + 1 + k * size[path.length + 1], path: path.concat([j]) });
+        k++;
+      }
+      return out;
+    }
+
+    function label(container, offset, path) {
+      var heldLetter = tree.held.charAt(offset);
+      var pathSpan = el('span', 'path', pathText(path));
+      container.appendChild(pathSpan);
+      container.appendChild(document.createTextNode(' held '));
+      container.appendChild(value(heldLetter));
+      var lie = lied[offset];
+      if (lie) {
+        container.classList.add('lie');
+        container.appendChild(el('span', 'lie', ' lie by general ' + lie[1] + ' (loyal: ' + NAME[lie[2]] + ')'));
+      }
+    }
+
+    function node(offset, path) {
+      var resolved = tree.resolved.charAt(offset);
+      if (path.length === t + 1) {
+        var leaf = el('div', 'leaf');
+        leaf.setAttribute('data-path', path.join('.'));
+        leaf.setAttribute('data-resolved', resolved);
+        label(leaf, offset, path);
+        return leaf;
+      }
+      var kids = children(offset, path);
+      var own = tree.held.charAt(offset) === 'A' ? 'A' : 'R';
+      var attack = own === 'A' ? 1 : 0;
+      kids.forEach(function (kid) { if (tree.resolved.charAt(kid.offset) === 'A') attack++; });
+      var retreat = kids.length + 1 - attack;
+      var box = el('details', 'node');
+      box.setAttribute('data-path', path.join('.'));
+      box.setAttribute('data-resolved', resolved);
+      var summary = el('summary');
+      label(summary, offset, path);
+      summary.appendChild(el('span', 'why', ' · majority of own + ' + kids.length + ' children: ATTACK ' + attack + ', RETREAT ' + retreat + ' → '));
+      summary.appendChild(value(resolved));
+      if (path.length === 1) summary.appendChild(el('b', '', ' = decision'));
+      box.appendChild(summary);
+      var filled = false;
+      function fill() {
+        if (filled) return;
+        filled = true;
+        var fragment = document.createDocumentFragment();
+        kids.forEach(function (kid) { fragment.appendChild(node(kid.offset, kid.path)); });
+        box.appendChild(fragment);
+      }
+      box.addEventListener('toggle', function () { if (box.open) fill(); });
+      if (path.length <= openDepth) { fill(); box.open = true; }
+      return box;
+    }
+
+    treeBox.appendChild(node(0, [0]));
+  }
+
+  if (chooser) {
+    var initial = chooser.getAttribute('data-initial');
+    if (initial) chooser.value = initial;
+    chooser.addEventListener('change', function () { renderTree(Number(chooser.value)); });
+    if (chooser.value !== '') renderTree(Number(chooser.value));
+  }
+
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () {
+      window.__reportDrawnAt = performance.now();
+      document.body.setAttribute('data-ready', '1');
+    });
+  });
+})();
+`;

@@ -1,0 +1,410 @@
+import { batchesExpected, logicalMessages, rpcsExpected, valuesPerLieutenant } from '../core/counts.js';
+import { majority, type Order, type Tally } from '../core/order.js';
+import { pathTable } from '../core/path-table.js';
+import { COMMANDER, type Path, pathKey, pathsOfLength } from '../core/paths.js';
+import { judge, type Verdict } from '../core/verdict.js';
+import type { GeneralTrace, RunTrace, TraceSource } from './trace.js';
+
+/**
+ * The report's one data model, built from a RunTrace by pure functions: the HTML only lays it out.
+ * Every decision shown is recomputed here from the values each lieutenant held, with the core's
+ * rules (the EIG path table and `majority`), so a report also checks what the generals reported.
+ */
+
+/** Above this many batches, the diagram draws one fan per (round, sender) instead of one arrow per batch. */
+export const AGGREGATE_ABOVE = 400;
+
+export type Letter = 'A' | 'R';
+
+/** One batch on the wire, as its receiver recorded it. */
+export interface Arrow {
+  readonly round: number;
+  readonly from: number;
+  readonly to: number;
+  /** One letter per value, in canonical path order (see batchPaths). */
+  readonly values: string;
+  /** How many of those values are lies the sender recorded. */
+  readonly lies: number;
+  /** Same length as values: 1 where the value is a lie, 0 elsewhere; empty when there is none. */
+  readonly lieMask: string;
+  /** The rejection code when the receiver refused the batch. */
+  readonly rejected?: string | undefined;
+}
+
+/** A batch a traitor withheld entirely (silent): no arrow, only the lie. */
+export interface Withheld {
+  readonly round: number;
+  readonly from: number;
+  readonly to: number;
+  readonly values: number;
+}
+
+export interface RosterEntry {
+  readonly id: number;
+  readonly role: 'commander' | 'lieutenant';
+  readonly strategy: string;
+  readonly traitor: boolean;
+  /** False when no trace of this general was found (unreachable, or no log). */
+  readonly traced: boolean;
+  readonly missingReason?: string | undefined;
+  /** The decision the general reported (the commander: its order). */
+  readonly decision: Order | null;
+  /** The decision recomputed from its EIG tree (lieutenants only). */
+  readonly resolved: Order | null;
+  /** The values it holds, missing ones counted as RETREAT. */
+  readonly tally: Tally | null;
+  readonly valuesHeld: number;
+  readonly valuesExpected: number;
+  readonly liesTold: number;
+}
+
+export interface RoundSummary {
+  readonly round: number;
+  readonly batches: number;
+  readonly batchesExpected: number;
+  readonly values: number;
+  readonly lies: number;
+  readonly rejected: number;
+  readonly withheld: number;
+  /** The slowest general's time to close the round, when the source has timings. */
+  readonly elapsedMs: number | null;
+  readonly timedOut: number;
+}
+
+/**
+ * One lieutenant's EIG tree in preorder: node 0 is the path (0); each node's children are the path
+ * extended by each lieutenant not on it and not this one, in increasing id, and a node of path length
+ * L spans subtreeSize(n, t, L) entries.
+ */
+export interface EigTree {
+  readonly lieutenant: number;
+  /** Held value per node: A, R, or - when it never arrived (read as RETREAT). */
+  readonly held: string;
+  /** Resolved value per node: the node's own value at a leaf, else the majority of it and its children's. */
+  readonly resolved: string;
+  /** Nodes whose value a traitor lied about: [preorder index, sender, what a loyal sender would have sent]. */
+  readonly lied: ReadonlyArray<readonly [number, number, Letter]>;
+  readonly decision: Order;
+}
+
+export interface Counts {
+  readonly batches: number;
+  readonly batchesExpected: number;
+  readonly values: number;
+  readonly valuesExpected: number;
+  readonly lies: number;
+  readonly withheldValues: number;
+  readonly rejected: number;
+}
+
+export interface ReportModel {
+  readonly runId: string;
+  readonly n: number;
+  readonly t: number;
+  readonly order: Order;
+  readonly source: TraceSource;
+  readonly startedAt: string | null;
+  readonly elapsedMs: number | null;
+  readonly roster: readonly RosterEntry[];
+  readonly arrows: readonly Arrow[];
+  readonly withheld: readonly Withheld[];
+  readonly rounds: readonly RoundSummary[];
+  readonly trees: readonly EigTree[];
+  readonly verdict: Verdict;
+  readonly counts: Counts;
+  /** Whether the diagram draws one fan per (round, sender) rather than an arrow per batch. */
+  readonly aggregated: boolean;
+  /** Reported decisions that differ from the recomputed ones, and other inconsistencies found. */
+  readonly warnings: readonly string[];
+  readonly unsafe: boolean;
+}
+
+const letter = (order: Order): Letter => (order === 'ATTACK' ? 'A' : 'R');
+
+/** The EIG paths of a batch's values, in wire order; the receiver stores each as the path + sender. */
+export function batchPaths(n: number, round: number, sender: number, receiver: number): Path[] {
+  if (round === 0) return [[COMMANDER]];
+  return pathsOfLength(n, round, new Set([sender, receiver])).map((p) => [...p, sender]);
+}
+
+/** Preorder span of a node whose path has `length` generals (1 = the root (0)). */
+export function subtreeSize(n: number, t: number, length: number): number {
+  let size = 1;
+  for (let l = t; l >= length; l--) size = 1 + (n - 1 - l) * size;
+  return size;
+}
+
+const isTraitorStrategy = (strategy: string) => strategy !== 'loyal';
+
+/** Builds the report's model from a trace. Pure: the same trace gives the same model. */
+export function buildReport(trace: RunTrace): ReportModel {
+  const { n, t } = trace;
+  const warnings: string[] = [];
+  const arrows = buildArrows(trace);
+  const withheld = buildWithheld(trace);
+  const trees: EigTree[] = [];
+  for (let id = 1; id < n; id++) {
+    const general = trace.generals.get(id);
+    if (general !== undefined) trees.push(buildTree(trace, general));
+  }
+  const treeOf = new Map(trees.map((tree) => [tree.lieutenant, tree]));
+  const roster: RosterEntry[] = [];
+  const faulty = new Set<number>();
+  const decisions = new Map<number, Order>();
+  for (let id = 0; id < n; id++) {
+    const general = trace.generals.get(id);
+    const tree = treeOf.get(id);
+    const role = id === COMMANDER ? 'commander' : 'lieutenant';
+    if (general === undefined) {
+      faulty.add(id);
+      roster.push({
+        id,
+        role,
+        strategy: 'unknown',
+        traitor: false,
+        traced: false,
+        missingReason: trace.missing.get(id) ?? 'no trace',
+        decision: null,
+        resolved: null,
+        tally: null,
+        valuesHeld: 0,
+        valuesExpected: id === COMMANDER ? 0 : valuesPerLieutenant(n, t),
+        liesTold: 0,
+      });
+      continue;
+    }
+    const traitor = isTraitorStrategy(general.strategy);
+    if (traitor) faulty.add(id);
+    const decision = id === COMMANDER ? trace.order : (general.decision ?? null);
+    if (decision === null) faulty.add(id);
+    else decisions.set(id, decision);
+    const held = tree?.held ?? '';
+    let attack = 0;
+    let heldCount = 0;
+    for (const c of held) {
+      if (c === 'A') attack++;
+      if (c !== '-') heldCount++;
+    }
+    if (tree !== undefined && decision !== null && decision !== tree.decision) {
+      warnings.push(`general ${id} reported ${decision}, but the values it held resolve to ${tree.decision}`);
+    }
+    roster.push({
+      id,
+      role,
+      strategy: general.strategy,
+      traitor,
+      traced: true,
+      decision,
+      resolved: tree?.decision ?? null,
+      tally: id === COMMANDER ? null : { attack, retreat: held.length - attack },
+      valuesHeld: heldCount,
+      valuesExpected: id === COMMANDER ? 0 : valuesPerLieutenant(n, t),
+      liesTold: general.lies.length,
+    });
+  }
+  if (!trace.generals.has(COMMANDER)) {
+    warnings.push(`no trace of the commander: its order ${trace.order} is assumed, and IC2 is not judged`);
+  }
+  const verdict = judge({ order: trace.order, faulty, decisions });
+  const rounds = buildRounds(trace, arrows, withheld);
+  let lies = 0;
+  let withheldValues = 0;
+  for (const g of trace.generals.values()) {
+    lies += g.lies.length;
+    for (const lie of g.lies) if (lie.after === null) withheldValues++;
+  }
+  const accepted = arrows.filter((a) => a.rejected === undefined);
+  return {
+    runId: trace.runId,
+    n,
+    t,
+    order: trace.order,
+    source: trace.source,
+    startedAt: trace.startedAt ?? null,
+    elapsedMs: trace.elapsedMs ?? null,
+    roster,
+    arrows,
+    withheld,
+    rounds,
+    trees,
+    verdict,
+    counts: {
+      batches: accepted.length,
+      batchesExpected: rpcsExpected(n, t),
+      values: accepted.reduce((sum, a) => sum + a.values.length, 0),
+      valuesExpected: logicalMessages(n, t),
+      lies,
+      withheldValues,
+      rejected: arrows.length - accepted.length,
+    },
+    aggregated: arrows.length > AGGREGATE_ABOVE,
+    warnings,
+    unsafe: n <= 3 * t,
+  };
+}
+
+/** Every batch some receiver recorded, in (round, sender, receiver) order, with its lies marked. */
+function buildArrows(trace: RunTrace): Arrow[] {
+  const lieIndex = new Map<string, Map<string, number>>();
+  const pathsIndex = (round: number, from: number, to: number) => {
+    const key = `${round}:${from}:${to}`;
+    let index = lieIndex.get(key);
+    if (index === undefined) {
+      index = new Map(
+        batchPaths(trace.n, round, from, to).map((p, i) => [pathKey(round === 0 ? p : p.slice(0, -1)), i]),
+      );
+      lieIndex.set(key, index);
+    }
+    return index;
+  };
+  /** Lies by batch key: the positions in the batch that were lies. */
+  const liesByBatch = new Map<string, number[]>();
+  for (const general of trace.generals.values()) {
+    for (const lie of general.lies) {
+      if (lie.after === null) continue;
+      const position = pathsIndex(lie.round, general.id, lie.to).get(pathKey(lie.path));
+      if (position === undefined) continue;
+      const key = `${lie.round}:${general.id}:${lie.to}`;
+      const list = liesByBatch.get(key) ?? [];
+      list.push(position);
+      liesByBatch.set(key, list);
+    }
+  }
+  const arrows: Arrow[] = [];
+  for (const general of trace.generals.values()) {
+    for (const batch of general.received) {
+      const positions = liesByBatch.get(`${batch.round}:${batch.from}:${general.id}`) ?? [];
+      let lieMask = '';
+      if (positions.length > 0 && batch.rejected === undefined) {
+        const mask = new Array<string>(batch.values.length).fill('0');
+        for (const p of positions) if (p < mask.length) mask[p] = '1';
+        lieMask = mask.join('');
+      }
+      arrows.push({
+        round: batch.round,
+        from: batch.from,
+        to: general.id,
+        values: batch.values,
+        lies: batch.rejected === undefined ? positions.length : 0,
+        lieMask,
+        ...(batch.rejected === undefined ? {} : { rejected: batch.rejected }),
+      });
+    }
+  }
+  return arrows.sort((a, b) => a.round - b.round || a.from - b.from || a.to - b.to);
+}
+
+function buildWithheld(trace: RunTrace): Withheld[] {
+  const byBatch = new Map<string, { round: number; from: number; to: number; values: number }>();
+  for (const general of trace.generals.values()) {
+    for (const lie of general.lies) {
+      if (lie.after !== null) continue;
+      const key = `${lie.round}:${general.id}:${lie.to}`;
+      const entry = byBatch.get(key) ?? { round: lie.round, from: general.id, to: lie.to, values: 0 };
+      entry.values++;
+      byBatch.set(key, entry);
+    }
+  }
+  return [...byBatch.values()].sort((a, b) => a.round - b.round || a.from - b.from || a.to - b.to);
+}
+
+function buildRounds(
+  trace: RunTrace,
+  arrows: readonly Arrow[],
+  withheld: readonly Withheld[],
+): RoundSummary[] {
+  const { n, t } = trace;
+  const rounds: RoundSummary[] = [];
+  for (let round = 0; round <= t; round++) {
+    const here = arrows.filter((a) => a.round === round);
+    const accepted = here.filter((a) => a.rejected === undefined);
+    let lies = 0;
+    let elapsed: number | null = null;
+    let timedOut = 0;
+    for (const g of trace.generals.values()) {
+      for (const lie of g.lies) if (lie.round === round) lies++;
+      for (const timing of g.rounds) {
+        if (timing.round !== round) continue;
+        elapsed = Math.max(elapsed ?? 0, timing.elapsedMs);
+        if (timing.timedOut) timedOut++;
+      }
+    }
+    rounds.push({
+      round,
+      batches: accepted.length,
+      batchesExpected: (n - 1) * batchesExpected(n, round),
+      values: accepted.reduce((sum, a) => sum + a.values.length, 0),
+      lies,
+      rejected: here.length - accepted.length,
+      withheld: withheld.filter((w) => w.round === round).length,
+      elapsedMs: elapsed,
+      timedOut,
+    });
+  }
+  return rounds;
+}
+
+/** A lieutenant's values placed on its EIG tree, then resolved bottom-up by the core's majority rule. */
+function buildTree(trace: RunTrace, general: GeneralTrace): EigTree {
+  const { n, t } = trace;
+  const id = general.id;
+  const table = pathTable(n, t, id);
+  /** 0 missing, 1 ATTACK, 2 RETREAT, per storage index. */
+  const held = new Uint8Array(table.size);
+  for (const batch of general.received) {
+    if (batch.rejected !== undefined) continue;
+    const indices = table.incomingIndices(batch.round, batch.from);
+    if (indices.length !== batch.values.length) continue;
+    for (let i = 0; i < indices.length; i++) {
+      const index = indices[i] as number;
+      if (index >= 0) held[index] = batch.values[i] === 'A' ? 1 : 2;
+    }
+  }
+  const resolved = new Uint8Array(table.size);
+  const resolve = (index: number): Order => {
+    const own: Order = held[index] === 1 ? 'ATTACK' : 'RETREAT';
+    const children = table.children(index);
+    let result = own;
+    if (children.length > 0) {
+      const tally: Tally = { attack: own === 'ATTACK' ? 1 : 0, retreat: own === 'ATTACK' ? 0 : 1 };
+      for (const child of children) {
+        if (resolve(child) === 'ATTACK') tally.attack++;
+        else tally.retreat++;
+      }
+      result = majority(tally);
+    }
+    resolved[index] = result === 'ATTACK' ? 1 : 2;
+    return result;
+  };
+  const decision = resolve(0);
+  // Preorder: the layout the page walks with subtreeSize.
+  const preorder = new Int32Array(table.size);
+  const order: number[] = [];
+  const visit = (index: number): void => {
+    preorder[index] = order.length;
+    order.push(index);
+    for (const child of table.children(index)) visit(child);
+  };
+  visit(0);
+  let heldText = '';
+  let resolvedText = '';
+  for (const index of order) {
+    heldText += held[index] === 0 ? '-' : held[index] === 1 ? 'A' : 'R';
+    resolvedText += resolved[index] === 1 ? 'A' : 'R';
+  }
+  const storage = new Map<string, number>();
+  table.paths.forEach((p, i) => {
+    storage.set(pathKey(p), i);
+  });
+  const lied: Array<readonly [number, number, Letter]> = [];
+  for (const sender of trace.generals.values()) {
+    for (const lie of sender.lies) {
+      if (lie.to !== id || lie.after === null) continue;
+      const node = lie.round === 0 ? [COMMANDER] : [...lie.path, sender.id];
+      const index = storage.get(pathKey(node));
+      if (index !== undefined) lied.push([preorder[index] as number, sender.id, letter(lie.before)]);
+    }
+  }
+  lied.sort((a, b) => a[0] - b[0]);
+  return { lieutenant: id, held: heldText, resolved: resolvedText, lied, decision };
+}

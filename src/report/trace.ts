@@ -1,0 +1,74 @@
+import type { Order, Tally } from '../core/order.js';
+import type { Path } from '../core/paths.js';
+
+/**
+ * What one general saw and did in one run, as any source can supply it: the in-memory network,
+ * a general's JSON-lines log, or a general's GetTrace answer. The report is built from these alone.
+ */
+
+/** A batch as its receiver saw it; values are one letter each (A or R) in canonical path order. */
+export interface ReceivedBatch {
+  readonly round: number;
+  readonly from: number;
+  readonly values: string;
+  /** Why it was refused (a rejection code), or undefined when accepted. */
+  readonly rejected?: string | undefined;
+}
+
+/** A lie told by this general: what a loyal general would have sent, and what was sent (null: withheld). */
+export interface ToldLie {
+  readonly round: number;
+  readonly to: number;
+  readonly path: Path;
+  readonly before: Order;
+  readonly after: Order | null;
+}
+
+export interface RoundTiming {
+  readonly round: number;
+  readonly batchesExpected: number;
+  readonly batchesReceived: number;
+  readonly timedOut: boolean;
+  readonly elapsedMs: number;
+}
+
+export interface GeneralTrace {
+  readonly id: number;
+  /** As formatStrategy prints it: loyal, equivocate, flip, silent, random:SEED. */
+  readonly strategy: string;
+  readonly received: readonly ReceivedBatch[];
+  readonly lies: readonly ToldLie[];
+  readonly rounds: readonly RoundTiming[];
+  /** What the general reported; absent when it never decided (or its log ends early). */
+  readonly decision?: Order | undefined;
+  readonly tally?: Tally | undefined;
+}
+
+/** Where the trace came from, shown in the report. */
+export const TraceSource = {
+  simulation: 'in-memory simulation',
+  logs: 'JSON-lines logs',
+  cluster: 'gRPC GetTrace from each general',
+} as const;
+export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource];
+
+export interface RunTrace {
+  readonly runId: string;
+  readonly n: number;
+  readonly t: number;
+  readonly order: Order;
+  readonly source: TraceSource;
+  /** One per general that answered, by id; a missing id had no trace (unreachable, no log). */
+  readonly generals: ReadonlyMap<number, GeneralTrace>;
+  /** Why a general has no trace, by id. */
+  readonly missing: ReadonlyMap<number, string>;
+  readonly startedAt?: string | undefined;
+  readonly elapsedMs?: number | undefined;
+}
+
+/** One letter per value, as the event log writes them. */
+export function lettersOf(values: readonly Order[]): string {
+  let out = '';
+  for (const v of values) out += v === 'ATTACK' ? 'A' : 'R';
+  return out;
+}
