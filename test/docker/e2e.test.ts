@@ -1,0 +1,365 @@
+/**
+ * End to end under a real Docker engine: the real Dockerfile, a compose file from the real generator,
+ * real containers on a private network.
+ *
+ *   npm run test:docker        (after `eval "$(../shared/docker-offline/setup.sh)"` on a machine that
+ *                               cannot pull images)
+ *
+ * Builds the image (honouring NODE_IMAGE and NPM_CA_FILE), generates a cluster of 7 generals with
+ * traitors 2 and 5 into a temporary project (the repository's compose.yaml and ./logs are never
+ * touched), brings it up, runs the client for ATTACK and RETREAT, reads the logs, pauses a loyal
+ * lieutenant and runs again, and takes everything down afterwards, also when something failed.
+ * With no engine reachable it fails: it never skips.
+ */
+import assert from 'node:assert/strict';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TSX = import.meta.resolve('tsx');
+
+const IMAGE = 'byzantine-generals:e2e';
+const GENERALS = 7;
+const TRAITORS = [2, 5] as const;
+const T = 2;
+/** A loyal lieutenant: the one paused in the last run. */
+const PAUSED = 3;
+/**
+ * Short, so the paused run ends soon; not shorter, so that on a busy two-core machine no value from a
+ * running general misses its round.
+ */
+const ROUND_TIMEOUT_MS = 1500;
+/** How long the client waits for the paused general to become healthy before going on without it. */
+const PAUSED_WAIT_MS = 3000;
+const PROJECT = `byzantine-e2e-${process.pid}`;
+
+const MINUTE = 60_000;
+const LIMITS = {
+  build: 10 * MINUTE,
+  command: 2 * MINUTE,
+  healthy: 2 * MINUTE,
+  pollMs: 500,
+} as const;
+
+/** Exit statuses of `byzantine client` (DESIGN.md). */
+const CLIENT_EXIT = { agreement: 0, violated: 1, badInput: 2, unreachable: 3 } as const;
+
+class DockerUnavailableError extends Error {
+  override readonly name = 'DockerUnavailableError';
+}
+
+class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const tail = (text: string, lines = 40) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+function describeRun(command: readonly string[], ran: Ran): string {
+  return `$ ${command.join(' ')}\nexit ${ran.status}\n--- stdout\n${tail(ran.stdout)}\n--- stderr\n${tail(ran.stderr)}`;
+}
+
+function run(command: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Ran {
+  const [file, ...args] = command;
+  if (file === undefined) throw new CommandError('empty command');
+  const result: SpawnSyncReturns<string> = spawnSync(file, args, {
+    cwd: ROOT,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? LIMITS.command,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error !== undefined && (result.error as NodeJS.ErrnoException).code !== 'ENOENT') {
+    throw new CommandError(`${command.join(' ')}: ${result.error.message}`);
+  }
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+function mustRun(
+  command: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Ran {
+  const ran = run(command, options);
+  if (ran.status !== 0) throw new CommandError(describeRun(command, ran));
+  return ran;
+}
+
+/** $COMPOSE when set, else `docker compose` (v2), else `docker-compose` (v1). */
+function findCompose(): string[] {
+  const fromEnv = process.env.COMPOSE?.trim();
+  if (fromEnv) return fromEnv.split(/\s+/);
+  if (run(['docker', 'compose', 'version']).status === 0) return ['docker', 'compose'];
+  if (run(['docker-compose', 'version']).status === 0) return ['docker-compose'];
+  throw new DockerUnavailableError(
+    'neither `docker compose` nor `docker-compose` works; install one, or run eval "$(../shared/docker-offline/setup.sh)"',
+  );
+}
+
+describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, OM(${T})`, () => {
+  let compose: string[] = [];
+  let workDir = '';
+  let composeFile = '';
+  let logsDir = '';
+  /** The ids the generals run as: the host user's, or 1000:1000 (not root) when the host user is root. */
+  const hostUid = process.getuid?.() ?? 1000;
+  const hostGid = process.getgid?.() ?? 1000;
+  const uid = hostUid === 0 ? 1000 : hostUid;
+  const gid = hostUid === 0 ? 1000 : hostGid;
+  const env: NodeJS.ProcessEnv = { ...process.env, UID: `${uid}`, GID: `${gid}` };
+  const runIds: string[] = [];
+  let paused: string | undefined;
+  let broughtUp = false;
+
+  const composeArgs = (...args: string[]) => [...compose, '-p', PROJECT, '-f', composeFile, ...args];
+
+  const containerOf = (service: string): string => {
+    const ids = mustRun([
+      'docker',
+      'ps',
+      '-a',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${PROJECT}`,
+      '--filter',
+      `label=com.docker.compose.service=${service}`,
+    ])
+      .stdout.trim()
+      .split('\n')
+      .filter((id) => id !== '');
+    assert.equal(ids.length, 1, `expected one container for ${service}, found ${ids.length}`);
+    return ids[0] ?? '';
+  };
+
+  const diagnostics = (): string => {
+    const ps = run(composeArgs('ps'), { env });
+    const logs = run(composeArgs('logs', '--no-color', '--tail', '30'), { env });
+    return `${ps.stdout}\n${ps.stderr}\n${tail(logs.stdout, 200)}`;
+  };
+
+  const client = (...flags: string[]): Ran => {
+    const command = composeArgs('run', '--rm', '-T', 'client', ...flags);
+    return run(command, { env, timeoutMs: LIMITS.command });
+  };
+
+  before(
+    async () => {
+      const info = run(['docker', 'info', '--format', '{{.ServerVersion}}']);
+      if (info.status !== 0) {
+        throw new DockerUnavailableError(
+          `no Docker engine is reachable (docker info: ${tail(info.stderr || 'docker not found', 5)}); ` +
+            'start one, e.g. eval "$(../shared/docker-offline/setup.sh)" from the repository',
+        );
+      }
+      compose = findCompose();
+
+      // The image, as a user would build it, with the base image and npm CA this machine needs.
+      const build = ['docker', 'build', '-t', IMAGE];
+      const nodeImage = process.env.NODE_IMAGE?.trim();
+      if (nodeImage) build.push('--build-arg', `NODE_IMAGE=${nodeImage}`);
+      const caFile = process.env.NPM_CA_FILE?.trim();
+      if (caFile) {
+        assert.ok(existsSync(caFile), `NPM_CA_FILE=${caFile} does not exist`);
+        build.push('--secret', `id=npm_ca,src=${caFile}`);
+      }
+      build.push(ROOT);
+      mustRun(build, {
+        env: { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '1' },
+        timeoutMs: LIMITS.build,
+      });
+
+      // The compose file, from the real generator, in a project of its own.
+      workDir = mkdtempSync(join(tmpdir(), 'byzantine-e2e-'));
+      composeFile = join(workDir, 'compose.yaml');
+      mustRun([
+        process.execPath,
+        '--import',
+        TSX,
+        join(ROOT, 'generate-compose.ts'),
+        `${GENERALS}`,
+        TRAITORS.join(','),
+        '--round-timeout',
+        `${ROUND_TIMEOUT_MS}`,
+        '--image',
+        IMAGE,
+        '--out',
+        composeFile,
+      ]);
+      logsDir = join(workDir, 'logs');
+      assert.ok(existsSync(logsDir), 'the generator creates ./logs beside the compose file');
+      // As docs/docker.md says: the generals run as UID:GID, who must own ./logs. A root host user
+      // hands it to 1000:1000, so this test also proves the generals need no root.
+      if (hostUid === 0) chownSync(logsDir, uid, gid);
+
+      mustRun(composeArgs('config', '-q'), { env });
+      broughtUp = true;
+      mustRun(composeArgs('up', '-d', '--no-build'), { env });
+
+      // Ready when Docker reports every general healthy (its HEALTHCHECK asks the gRPC health service).
+      const generals = Array.from({ length: GENERALS }, (_, id) => containerOf(`general-${id}`));
+      const deadline = Date.now() + LIMITS.healthy;
+      let states = '';
+      while (Date.now() < deadline) {
+        states = mustRun([
+          'docker',
+          'inspect',
+          '--format',
+          '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
+          ...generals,
+        ]).stdout;
+        const lines = states.trim().split('\n');
+        const exited = lines.filter((line) => !/ running /.test(line));
+        if (exited.length > 0)
+          throw new CommandError(`a general is not running:\n${states}\n${diagnostics()}`);
+        if (lines.every((line) => line.endsWith(' healthy'))) return;
+        await delay(LIMITS.pollMs);
+      }
+      throw new CommandError(`generals not healthy after ${LIMITS.healthy} ms:\n${states}\n${diagnostics()}`);
+    },
+    { timeout: LIMITS.build + LIMITS.healthy + 5 * MINUTE },
+  );
+
+  after(
+    () => {
+      const problems: string[] = [];
+      if (paused !== undefined) run(['docker', 'unpause', paused]);
+      if (broughtUp) {
+        const down = run(composeArgs('down', '--volumes', '--remove-orphans', '--timeout', '5'), { env });
+        if (down.status !== 0) problems.push(describeRun(composeArgs('down'), down));
+        const left = run([
+          'docker',
+          'ps',
+          '-a',
+          '-q',
+          '--filter',
+          `label=com.docker.compose.project=${PROJECT}`,
+        ]);
+        if (left.stdout.trim() !== '') problems.push(`containers left behind: ${left.stdout.trim()}`);
+      }
+      if (workDir !== '') {
+        try {
+          // The host user can remove what the containers wrote.
+          rmSync(workDir, { recursive: true });
+        } catch (error) {
+          problems.push(`cannot remove ${workDir}: ${error}`);
+        }
+      }
+      assert.deepEqual(problems, [], 'teardown');
+    },
+    { timeout: 2 * MINUTE },
+  );
+
+  it('runs the generals hardened: as the mapped user, read-only, no capabilities, no ports', () => {
+    const container = containerOf('general-1');
+    const inspected = JSON.parse(mustRun(['docker', 'inspect', container]).stdout) as [
+      {
+        Config: { User: string };
+        HostConfig: {
+          ReadonlyRootfs: boolean;
+          CapDrop: string[] | null;
+          SecurityOpt: string[] | null;
+          Memory: number;
+          Init: boolean | null;
+          PortBindings: Record<string, unknown> | null;
+        };
+        NetworkSettings: { Ports: Record<string, unknown[] | null> | null };
+      },
+    ];
+    const [details] = inspected;
+    assert.equal(details.Config.User, `${uid}:${gid}`);
+    assert.equal(details.HostConfig.ReadonlyRootfs, true);
+    assert.deepEqual(details.HostConfig.CapDrop, ['ALL']);
+    assert.ok(details.HostConfig.SecurityOpt?.includes('no-new-privileges:true'));
+    assert.ok(details.HostConfig.Memory > 0, 'a memory limit');
+    assert.equal(details.HostConfig.Init, true);
+    assert.deepEqual(details.HostConfig.PortBindings ?? {}, {});
+    for (const bindings of Object.values(details.NetworkSettings.Ports ?? {})) {
+      assert.equal(bindings, null, 'nothing published on the host');
+    }
+  });
+
+  for (const order of ['ATTACK', 'RETREAT'] as const) {
+    it(`agrees on ${order}: \`run client --order ${order} --t ${T}\` exits 0 with IC1 and IC2`, () => {
+      const ran = client('--order', order, '--t', `${T}`);
+      const shown = describeRun(['run', 'client', '--order', order, '--t', `${T}`], ran);
+      assert.equal(ran.status, CLIENT_EXIT.agreement, shown);
+      assert.match(ran.stdout, new RegExp(`^Final consensus reached: ${order}$`, 'm'), shown);
+      assert.match(ran.stdout, /^IC1 holds/m, shown);
+      assert.match(ran.stdout, /^IC2 holds/m, shown);
+      const runId = /\brun (\S+?)[,.]?$/m.exec(ran.stdout)?.[1];
+      assert.ok(runId !== undefined, `the output names the run id\n${shown}`);
+      runIds.push(runId);
+    });
+  }
+
+  it('leaves one intermediate log per general in ./logs, naming each run, owned by the host user', () => {
+    assert.equal(runIds.length, 2, 'both runs happened');
+    const files = readdirSync(logsDir);
+    for (let id = 0; id < GENERALS; id++) {
+      const name = `general_${id}_intermediate.log`;
+      assert.ok(files.includes(name), `${name} in ${files.join(', ')}`);
+      const path = join(logsDir, name);
+      const text = readFileSync(path, 'utf8');
+      for (const runId of runIds) assert.ok(text.includes(runId), `${name} names run ${runId}`);
+      const stat = statSync(path);
+      assert.equal(stat.uid, uid, `${name} belongs to uid ${uid}`);
+    }
+    const intermediate = files.filter((name) => /^general_\d+_intermediate\.log$/.test(name));
+    assert.equal(intermediate.length, GENERALS, `exactly one per general: ${intermediate.join(', ')}`);
+  });
+
+  describe(`with general ${PAUSED} (a loyal lieutenant) paused`, () => {
+    before(() => {
+      paused = containerOf(`general-${PAUSED}`);
+      mustRun(['docker', 'pause', paused]);
+    });
+    after(() => {
+      if (paused !== undefined) mustRun(['docker', 'unpause', paused]);
+      paused = undefined;
+    });
+
+    it('the client names the paused general and exits 3', () => {
+      const ran = client('--order', 'ATTACK', '--t', `${T}`, '--wait', `${PAUSED_WAIT_MS}`);
+      const shown = describeRun(['run', 'client', '--order', 'ATTACK', '--wait', `${PAUSED_WAIT_MS}`], ran);
+      assert.equal(ran.status, CLIENT_EXIT.unreachable, shown);
+      assert.match(`${ran.stdout}\n${ran.stderr}`, new RegExp(`general[ -]${PAUSED}\\b`), shown);
+    });
+
+    it('the run still finishes through round deadlines and the other loyal lieutenants agree', () => {
+      const ran = client('--order', 'ATTACK', '--t', `${T}`, '--wait', `${PAUSED_WAIT_MS}`, '--json');
+      const shown = describeRun(['run', 'client', '--order', 'ATTACK', '--json'], ran);
+      assert.equal(ran.status, CLIENT_EXIT.unreachable, shown);
+      assert.ok(ran.stdout.trim().startsWith('{'), `a JSON report of the run on stdout\n${shown}`);
+      const result = JSON.parse(ran.stdout) as {
+        generals: { id: number; decision: string | null; reachable?: boolean }[];
+        messages: { expected: number; delivered: number };
+        elapsedMs: number;
+      };
+      const pausedReport = result.generals.find((g) => g.id === PAUSED);
+      assert.equal(pausedReport?.reachable, false, `general ${PAUSED} is reported unreachable\n${shown}`);
+      assert.ok(result.messages.delivered < result.messages.expected, `its values went missing\n${shown}`);
+      assert.ok(result.elapsedMs >= ROUND_TIMEOUT_MS, `a round waited for its deadline\n${shown}`);
+      // Three faults exceed t=2, so IC2 is not promised; but the strategies are deterministic and the
+      // remaining loyal lieutenants (1, 4, 6) reach one decision, as the simulator shows for this case.
+      const others = result.generals.filter(
+        (g) => g.id !== 0 && g.id !== PAUSED && !(TRAITORS as readonly number[]).includes(g.id),
+      );
+      assert.deepEqual(
+        others.map((g) => g.id),
+        [1, 4, 6],
+      );
+      const decisions = new Set(others.map((g) => g.decision));
+      assert.equal(decisions.size, 1, `the other loyal lieutenants agree\n${shown}`);
+      assert.ok(!decisions.has(null), shown);
+    });
+  });
+});
