@@ -66,6 +66,8 @@ const eventSchema = z.discriminatedUnion('type', [
 ]);
 export type RunEvent = z.infer<typeof eventSchema>;
 
+const REPORT_EVENTS: ReadonlySet<string> = new Set(eventSchema.options.map((o) => o.shape.type.value));
+
 const EVENT_FILE = /^general_(\d+)_events\.jsonl$/;
 
 export interface EventLogs {
@@ -88,10 +90,15 @@ export function parseEventLines(text: string): { events: RunEvent[]; skipped: nu
       skipped++;
       continue;
     }
+    const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+    // Events the report does not use (notices, batch-sent) are fine; a known one that is malformed is not.
+    if (typeof type !== 'string' || !REPORT_EVENTS.has(type)) {
+      if (typeof type !== 'string') skipped++;
+      continue;
+    }
     const parsed = eventSchema.safeParse(json);
     if (parsed.success) events.push(parsed.data);
-    else if (typeof json !== 'object' || json === null || !('type' in json) || json.type !== 'notice')
-      skipped++;
+    else skipped++;
   }
   return { events, skipped };
 }
