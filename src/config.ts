@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { type Order, Order as Orders } from './core/order.js';
 import { parseStrategy, type Strategy, StrategyParseError } from './core/strategy.js';
+import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './fault-config.js';
 
 /**
  * Every input of every command is parsed here, once, by zod: env for a general, flags for the rest.
@@ -127,7 +128,13 @@ export interface GeneralConfig {
   readonly host: string;
   readonly logDir: string;
   readonly roundTimeoutMs: number;
+  /** Injected faults (FAULT_CRASH_ROUND, FAULT_DELAY_MS, FAULT_DROP_TO); absent when none. */
+  readonly faults?: GeneralFaults;
 }
+
+/** An optional env var where empty means unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
 const generalEnvSchema = z
   .object({
@@ -138,8 +145,20 @@ const generalEnvSchema = z
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_DIR: z.string().trim().min(1, 'expected a directory').default('./logs'),
     ROUND_TIMEOUT_MS: intIn(1, 600_000, 'the round deadline in ms').default(1000),
+    FAULT_CRASH_ROUND: unsetIfEmpty(intIn(0, 20, 'the round at whose start this general exits')),
+    FAULT_DELAY_MS: unsetIfEmpty(intIn(0, 600_000, 'how long to hold back each outgoing batch, ms')),
+    FAULT_DROP_TO: z.string().default(''),
   })
   .superRefine((env, ctx) => {
+    const drop = parseDropList(env.FAULT_DROP_TO);
+    const bad = [...drop.bad, ...drop.ids.filter((id) => id === env.ID || id >= env.PEERS.length)];
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FAULT_DROP_TO'],
+        message: `expected a comma list of other generals' ids (0..${env.PEERS.length - 1}, not ${env.ID}), got ${bad.map((b) => `"${b}"`).join(', ')}`,
+      });
+    }
     if (env.ID >= env.PEERS.length && env.PEERS.length > 0) {
       ctx.addIssue({
         code: 'custom',
@@ -171,7 +190,21 @@ export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = fresh
     host: e.HOST,
     logDir: e.LOG_DIR,
     roundTimeoutMs: e.ROUND_TIMEOUT_MS,
+    ...generalFaults(e.FAULT_CRASH_ROUND, e.FAULT_DELAY_MS, parseDropList(e.FAULT_DROP_TO).ids),
   };
+}
+
+function generalFaults(
+  crashRound: number | undefined,
+  delayMs: number | undefined,
+  dropTo: number[],
+): { faults?: GeneralFaults } {
+  const faults: GeneralFaults = {
+    ...(crashRound === undefined ? {} : { crashRound }),
+    ...(delayMs === undefined || delayMs === 0 ? {} : { delayMs }),
+    ...(dropTo.length === 0 ? {} : { dropTo }),
+  };
+  return hasFaults(faults) ? { faults } : {};
 }
 
 /** The bound of OM(t): n > 3t, explained. */
@@ -269,6 +302,8 @@ export interface LocalConfig extends RunShape {
   readonly roundTimeoutMs: number;
   readonly logDir: string;
   readonly timeoutMs: number | undefined;
+  /** `local` only: injected faults by general id; absent when none. */
+  readonly faults?: ReadonlyMap<number, GeneralFaults>;
 }
 
 const runSchema = z.object({
@@ -290,6 +325,10 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   const problems = parsed.success ? [] : problemsOf(parsed.error, label);
   const traitors = parseTraitors(String(flags.traitors ?? ''), seed);
   problems.push(...traitors.problems.map((p) => `--traitors: ${p}`));
+  // Ids are checked against --generals even when another flag is bad, so all problems show at once.
+  const rawN = Number(flags.generals ?? 10);
+  const faults = parseFaultFlags(flags, parsed.data?.generals ?? (Number.isInteger(rawN) ? rawN : 200));
+  problems.push(...faults.problems);
   if (parsed.success) {
     const { generals: n, allowUnsafe } = parsed.data;
     const t = parsed.data.t ?? Math.max(0, Math.floor((n - 1) / 3));
@@ -311,5 +350,6 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
     roundTimeoutMs: c.roundTimeout,
     logDir: c.logDir,
     timeoutMs: c.timeout,
+    ...(faults.faults.size > 0 ? { faults: faults.faults } : {}),
   };
 }

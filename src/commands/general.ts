@@ -16,6 +16,10 @@ environment:
   HOST               address to bind (default 0.0.0.0)
   LOG_DIR            where general_<ID>_intermediate.log and general_<ID>_events.jsonl go (default ./logs)
   ROUND_TIMEOUT_MS   round deadline; a value missing by then counts as RETREAT (default 1000)
+  FAULT_CRASH_ROUND  injected fault: exit (status 70) when this round starts (0: on joining a run)
+  FAULT_DELAY_MS     injected fault: hold back every outgoing batch this long; past the receiver's
+                     round deadline it is refused and counts as missing
+  FAULT_DROP_TO      injected fault: comma list of general ids whose batches from this one are lost
 
 Stops gracefully on SIGTERM or SIGINT (a second signal forces it).`;
 

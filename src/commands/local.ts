@@ -3,6 +3,7 @@ import { LocalCluster } from '../local/cluster.js';
 import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';
 import { summarize } from '../run/result.js';
+import { FAULT_FLAGS, FAULT_HELP, faultedOf } from './fault-flags.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { RUN_FLAGS, STRATEGY_HELP } from './run-flags.js';
@@ -16,13 +17,14 @@ const FLAGS: FlagSpec = {
     help: 'how long to wait for decisions, ms',
     default: '(t+1) round deadlines + 5 s',
   },
+  ...FAULT_FLAGS,
 };
 
 export const localHelp = helpText(
   'byzantine local [flags]',
   'Starts N general processes on 127.0.0.1, waits until each is healthy, runs the client once, and\nstops them all (also on Ctrl-C or failure). Exit status as for `client`.',
   FLAGS,
-  `\n${STRATEGY_HELP}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
+  `\n${STRATEGY_HELP}\n\n${FAULT_HELP}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
 );
 
 const HEALTH_WAIT_MS = 30_000;
@@ -43,8 +45,13 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   process.once('SIGTERM', interrupt);
   try {
     await waitForGenerals(peers, HEALTH_WAIT_MS);
-    const facts = await runOnCluster(peers, config);
-    return printResult(summarize(facts), config.json);
+    const faulted = faultedOf(config.faults);
+    const crashing = [...(config.faults ?? [])].filter(([, f]) => f.crashRound !== undefined);
+    const gone = new Map(
+      crashing.map(([id]) => [id, cluster.exited(id).then(() => cluster.casualties().get(id) ?? 'exited')]),
+    );
+    const facts = await runOnCluster(peers, { ...config, expectFailures: new Set(faulted.keys()), gone });
+    return printResult(summarize({ ...facts, faulted }), config.json);
   } catch (error) {
     if (error instanceof GeneralsUnreachableError) {
       const casualties = cluster.casualties();

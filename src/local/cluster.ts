@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostPort, Roster } from '../config.js';
 import { formatStrategy } from '../core/strategy.js';
+import { faultEnv, type GeneralFaults } from '../fault-config.js';
 
 export interface ClusterSpec {
   readonly n: number;
@@ -13,6 +14,8 @@ export interface ClusterSpec {
   readonly logDir: string;
   /** First port; without it, free ports are picked. */
   readonly basePort?: number | undefined;
+  /** Injected faults by general id, passed as FAULT_* env vars. */
+  readonly faults?: ReadonlyMap<number, GeneralFaults> | undefined;
 }
 
 const HOST = '127.0.0.1';
@@ -85,6 +88,7 @@ export class LocalCluster {
           HOST,
           LOG_DIR: logDir,
           ROUND_TIMEOUT_MS: String(spec.roundTimeoutMs),
+          ...faultEnv(spec.faults?.get(id)),
         },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });

@@ -117,6 +117,17 @@ export class GeneralLog {
     this.event('decided', { run, decision, tally });
   }
 
+  /** An injected fault acting (crash, delay, drop): a FAULT line and a `fault` event. */
+  fault(
+    run: string,
+    kind: 'crash' | 'delay' | 'drop',
+    text: string,
+    fields: Record<string, unknown> = {},
+  ): void {
+    this.line(`run=${run} FAULT ${kind}: ${text}`);
+    this.event('fault', { run, fault: kind, ...fields });
+  }
+
   async reset(): Promise<string[]> {
     await Promise.all([this.text.truncate(), this.events.truncate()]);
     return this.files;

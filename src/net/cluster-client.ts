@@ -25,6 +25,10 @@ export interface RunRequest {
   readonly roundTimeoutMs?: number | undefined;
   /** Overall bound on waiting for decisions; by default derived from the round deadlines. */
   readonly timeoutMs?: number | undefined;
+  /** Generals expected to fail (an injected crash): the run goes on without them, even the commander. */
+  readonly expectFailures?: ReadonlySet<number> | undefined;
+  /** Stop waiting for a general's decision once its promise settles (its process ended), with why. */
+  readonly gone?: ReadonlyMap<number, Promise<string>> | undefined;
 }
 
 const JOIN_DEADLINE_MS = 5000;
@@ -117,7 +121,9 @@ export async function runOnCluster(
   const lieutenants = peers.peers.map((_, id) => id).filter((id) => id !== COMMANDER);
   await Promise.all(lieutenants.map(join));
   await join(COMMANDER);
-  if (failures.has(COMMANDER)) throw new GeneralsUnreachableError(failures);
+  if (failures.has(COMMANDER) && !request.expectFailures?.has(COMMANDER)) {
+    throw new GeneralsUnreachableError(failures);
+  }
 
   const roundTimeout = Math.max(...timeouts);
   const waitMs = request.timeoutMs ?? (t + 1) * roundTimeout + DECISION_SLACK_MS;
@@ -126,12 +132,11 @@ export async function runOnCluster(
     peers.peers.map(async (_, id) => {
       if (failures.has(id)) return;
       try {
-        const reply = await peers.call<object, GetDecisionResponse__Output>(
-          id,
-          'GetDecision',
-          { runId },
-          waitMs,
-        );
+        const asked = peers.call<object, GetDecisionResponse__Output>(id, 'GetDecision', { runId }, waitMs);
+        const gone = request.gone?.get(id);
+        const reply = await (gone === undefined
+          ? asked
+          : Promise.race([asked, gone.then((why) => Promise.reject(new Error(`general ${id}: ${why}`)))]));
         reports.set(id, {
           id,
           decision: toOrder(reply.decision),

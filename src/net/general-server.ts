@@ -14,6 +14,9 @@ import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
 import { byzantineProto, toOrder, toWire, WireOrder } from './proto.js';
 import { RunDriver } from './run-driver.js';
 
+/** Exit status of a general that crashed on purpose (FAULT_CRASH_ROUND). */
+export const CRASH_EXIT_STATUS = 70;
+
 /** Runs kept per general; the oldest finished one is dropped to admit a new one. */
 export const MAX_RUNS = 16;
 const MAX_RUN_ID = 128;
@@ -191,10 +194,22 @@ export class GeneralServer {
       (batch) => this.send(batch, timeout),
       this.log,
       timeout,
+      { ...this.config.faults, crash: (round) => this.crash(round) },
     );
     this.runs.set(runId, driver);
     driver.start();
     return driver;
+  }
+
+  /**
+   * The injected crash (FAULT_CRASH_ROUND): stop answering at once, make sure the logs say why, and
+   * exit with CRASH_EXIT_STATUS, as a process that died mid-run would.
+   */
+  private crash(round: number): void {
+    setServing(this.health, false);
+    this.server.forceShutdown();
+    process.stdout.write(`general ${this.config.id}: injected crash as round ${round} starts, exiting\n`);
+    void this.log.close().finally(() => process.exit(CRASH_EXIT_STATUS));
   }
 
   private makeRoom(): void {

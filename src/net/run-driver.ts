@@ -9,6 +9,7 @@ import {
 } from '../core/general.js';
 import type { Order } from '../core/order.js';
 import { formatStrategy } from '../core/strategy.js';
+import type { GeneralFaults } from '../fault-config.js';
 import type { GeneralLog } from '../log/general-log.js';
 
 export interface RoundRecord {
@@ -17,6 +18,12 @@ export interface RoundRecord {
   readonly batchesReceived: number;
   readonly timedOut: boolean;
   readonly elapsedMs: number;
+}
+
+/** Injected faults, applied where batches leave and rounds start; `crash` ends the process. */
+export interface DriverFaults extends GeneralFaults {
+  /** Called once, when the crash round starts; the driver sends and answers nothing after it. */
+  readonly crash?: (round: number) => void;
 }
 
 /** Delivers one batch to its receiver; resolves true when the receiver accepted it. */
@@ -37,12 +44,14 @@ export class RunDriver {
   private finishedAt: number | undefined;
   private readonly waiters: Array<() => void> = [];
   private pendingSends = 0;
+  private crashed = false;
 
   constructor(
     spec: GeneralSpec,
     private readonly send: SendBatch,
     private readonly log: GeneralLog,
     readonly roundTimeoutMs: number,
+    private readonly faults: DriverFaults = {},
   ) {
     this.run = new GeneralRun(spec);
     log.runStarted(spec.runId, {
@@ -66,7 +75,23 @@ export class RunDriver {
   }
 
   start(): void {
+    if (this.crashIfDue(0)) return;
     this.apply(this.run.start());
+  }
+
+  /**
+   * The injected crash: when round `round` starts at or after FAULT_CRASH_ROUND (within this run's
+   * rounds), log it and hand over to `faults.crash`; from then on nothing is sent or answered.
+   */
+  private crashIfDue(round: number): boolean {
+    if (this.crashed) return true;
+    const at = this.faults.crashRound;
+    if (at === undefined || round < at || at > this.run.spec.t) return false;
+    this.crashed = true;
+    this.dispose();
+    this.log.fault(this.runId, 'crash', `exiting as round ${at} starts`, { round: at });
+    this.faults.crash?.(at);
+    return true;
   }
 
   receive(batch: Batch): Rejection | number {
@@ -92,7 +117,7 @@ export class RunDriver {
   }
 
   private wakeWaiters(): void {
-    if (!this.finished || this.pendingSends > 0) return;
+    if (!this.finished || this.pendingSends > 0 || this.crashed) return;
     for (const waiter of this.waiters.splice(0)) waiter();
   }
 
@@ -112,6 +137,8 @@ export class RunDriver {
       this.log.roundClosed(this.runId, outcome, record.elapsedMs);
       this.roundStartedAt = now;
     }
+    // A lieutenant starts round r when round r-1 closes, before it relays round r.
+    if (step.completed.length > 0 && !this.finished && this.crashIfDue(this.run.round)) return;
     for (const batch of step.outbox) this.deliver(batch);
     if (this.finished) {
       this.finish();
@@ -121,8 +148,32 @@ export class RunDriver {
   }
 
   private deliver(batch: Batch): void {
+    if (this.crashed) return;
+    const { round, receiver, values } = batch;
+    if (this.faults.dropTo?.includes(receiver)) {
+      this.log.fault(this.runId, 'drop', `round ${round} to ${receiver}: ${values.length} value(s) lost`, {
+        round,
+        to: receiver,
+        values: values.length,
+      });
+      return;
+    }
+    const delayMs = this.faults.delayMs ?? 0;
+    if (delayMs > 0) {
+      this.log.fault(this.runId, 'delay', `round ${round} to ${receiver}: held back ${delayMs} ms`, {
+        round,
+        to: receiver,
+        delayMs,
+      });
+    }
     this.pendingSends++;
-    this.send(batch)
+    const sent =
+      delayMs > 0
+        ? new Promise<void>((done) => setTimeout(done, delayMs)).then(() =>
+            this.crashed ? false : this.send(batch),
+          )
+        : this.send(batch);
+    sent
       .then(
         (accepted) => {
           if (accepted) this.rpcsAccepted++;
@@ -135,6 +186,10 @@ export class RunDriver {
       )
       .finally(() => {
         this.pendingSends--;
+        // The commander's part ends with round 0: its later rounds start once its order is out.
+        const at = this.faults.crashRound;
+        if (this.run.isCommander && this.pendingSends === 0 && at !== undefined && at >= 1)
+          this.crashIfDue(at);
         this.wakeWaiters();
       });
   }

@@ -3,12 +3,13 @@ import type { GeneralResult, RunResult } from './result.js';
 const HEADERS = ['general', 'role', 'strategy', 'decision', 'ATTACK', 'RETREAT', 'missing', 'lies'] as const;
 
 function row(g: GeneralResult): string[] {
-  if (!g.reachable) return [String(g.id), g.role, g.strategy, 'unreachable', '-', '-', '-', '-'];
+  const strategy = g.fault === undefined ? g.strategy : `${g.strategy}, ${g.fault}`;
+  if (!g.reachable) return [String(g.id), g.role, strategy, 'unreachable', '-', '-', '-', '-'];
   const decision = g.role === 'commander' ? `(order ${g.decision})` : (g.decision ?? '-');
   return [
     String(g.id),
     g.role,
-    g.strategy,
+    strategy,
     decision,
     String(g.tally?.attack ?? '-'),
     String(g.tally?.retreat ?? '-'),
@@ -43,6 +44,9 @@ export function renderHuman(result: RunResult): string {
   }
   if (result.tooManyTraitors) {
     out.push(`warning: more traitors than t=${result.t}: OM(${result.t}) guarantees nothing here`);
+  }
+  for (const g of result.generals.filter((x) => x.fault !== undefined)) {
+    out.push(`general ${g.id} has an injected fault (${g.fault}); judged as faulty, like a traitor`);
   }
   for (const g of result.generals.filter((x) => !x.reachable)) {
     out.push(`general ${g.id} could not be reached (${g.error ?? 'no answer'}); judged as faulty`);

@@ -32,6 +32,8 @@ export interface GeneralResult {
   readonly lies: number;
   readonly reachable: boolean;
   readonly error?: string;
+  /** An injected fault (`crash@1`, `delay 300ms`, `drop>2`): judged as faulty, like a traitor. */
+  readonly fault?: string;
 }
 
 export interface RunResult {
@@ -66,6 +68,8 @@ export interface RunFacts {
   /** Why a general did not report, by id. */
   readonly failures: ReadonlyMap<number, string>;
   readonly elapsedMs: number;
+  /** Generals with an injected fault, described: counted as faulty for IC1 and IC2. */
+  readonly faulted?: ReadonlyMap<number, string>;
 }
 
 export const ExitCode = { agreed: 0, violated: 1, badInput: 2, unreachable: 3 } as const;
@@ -76,7 +80,7 @@ export function summarize(facts: RunFacts): RunResult {
   const { n, t, order, roster, reports, failures } = facts;
   const generals: GeneralResult[] = [];
   const decisions = new Map<number, Order>();
-  const faulty = new Set<number>(roster.keys());
+  const faulty = new Set<number>([...roster.keys(), ...(facts.faulted?.keys() ?? [])]);
   let delivered = 0;
   let rpcs = 0;
   for (let id = 0; id < n; id++) {
@@ -87,6 +91,7 @@ export function summarize(facts: RunFacts): RunResult {
       role: id === COMMANDER ? ('commander' as const) : ('lieutenant' as const),
       traitor: roster.has(id),
       strategy: formatStrategy(strategy),
+      ...(facts.faulted?.has(id) ? { fault: facts.faulted.get(id) ?? '' } : {}),
     };
     if (report === undefined) {
       // A general that cannot answer is judged as faulty, like a traitor.
@@ -139,6 +144,8 @@ export function summarize(facts: RunFacts): RunResult {
 }
 
 export function exitCodeOf(result: RunResult): ExitCode {
-  if (result.unreachable.length > 0) return ExitCode.unreachable;
+  // A general that crashed on purpose is judged, not a reason to give up.
+  const unexpected = result.unreachable.filter((id) => result.generals[id]?.fault === undefined);
+  if (unexpected.length > 0) return ExitCode.unreachable;
   return result.ic1 && result.ic2 ? ExitCode.agreed : ExitCode.violated;
 }
