@@ -8,8 +8,10 @@ import { writeReport } from '../../src/report/write.js';
 import { launchChromium } from './browser.js';
 import { ARTIFACTS, SEED, seedRoster, simulatedTrace } from './support.js';
 
-/** Page-side: the computed stroke of an SVG element (as text: the tests compile without DOM types). */
-const STROKE = '(element) => getComputedStyle(element).stroke';
+/** Page-side: the computed stroke of an SVG element (the tests compile without DOM types). */
+const STROKE = (element: unknown) =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(element)
+    .stroke;
 
 /** The seed example's report, opened in headless Chromium as a person would. */
 describe('the report of the seed example in Chromium', () => {
@@ -70,6 +72,7 @@ describe('the report of the seed example in Chromium', () => {
     }
     const stroke = await lies.first().evaluate(STROKE);
     const plain = await page.locator('#lamport line.arrow:not(.lie)').first().evaluate(STROKE);
+    assert.equal(stroke, 'rgb(198, 40, 40)', 'lies are drawn in red');
     assert.notEqual(stroke, plain);
   });
 
