@@ -6,7 +6,7 @@
  * A thin shell around src/compose.ts: parse, render, write. Bad arguments print what is wrong and
  * what is expected, exit with status 2 and write nothing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -18,6 +18,28 @@ import {
 } from './src/compose.js';
 
 export const EXIT = { ok: 0, badInput: 2 } as const;
+
+/**
+ * ./logs beside the compose file, where the generals write. Created now, as the user (left to Docker
+ * it would be created owned by root), with mode 1777 like /tmp: the generals can write there whatever
+ * uid they run as (UID, or 1000 when it is not exported), and the user who owns the directory can
+ * still read and delete every file. Returns a note for the user when the mode could not be set.
+ */
+export const LOGS_DIR_MODE = 0o1777;
+
+function prepareLogsDir(logsDir: string): string {
+  mkdirSync(logsDir, { recursive: true });
+  try {
+    chmodSync(logsDir, LOGS_DIR_MODE);
+    return '';
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return (
+      `Note: could not make ${logsDir} writable for the containers (${why}).\n` +
+      '  The generals run as $UID:$GID (1000:1000 unless exported): make sure that user can write there.\n'
+    );
+  }
+}
 
 export function main(argv: readonly string[]): number {
   let request: ReturnType<typeof parseGenerateComposeArgs>;
@@ -41,15 +63,15 @@ export function main(argv: readonly string[]): number {
   const outPath = resolve(out);
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, text);
-  // Create ./logs beside the file now, as the user: left to Docker, it would be created owned by root.
-  mkdirSync(join(dirname(outPath), 'logs'), { recursive: true });
+  const logsNote = prepareLogsDir(join(dirname(outPath), 'logs'));
 
   const traitors = options.traitors.map((t) => `${serviceName(t.id)} (${t.strategy})`).join(', ');
   process.stdout.write(
     `Wrote ${out}: ${options.generals} generals, traitors: ${traitors === '' ? 'none' : traitors}.\n` +
       'Next:\n' +
       '  docker compose up -d\n' +
-      `  docker compose run client --order ATTACK --t ${options.traitors.length}\n`,
+      `  docker compose run client --order ATTACK --t ${options.traitors.length}\n` +
+      logsNote,
   );
   return EXIT.ok;
 }

@@ -386,7 +386,7 @@ function headerOf(options: ComposeOptions): string[] {
     `Round timeout ${options.roundTimeoutMs} ms. No ports are published: everything talks on the`,
     `private network '${COMPOSE_DEFAULTS.network}'.`,
     '',
-    '  export UID GID=$(id -g)     # containers run as you, so the files in ./logs are yours',
+    '  export UID GID=$(id -g)     # optional: the generals run as you, so ./logs files are yours',
     '  docker compose up -d',
     `  docker compose run client --order ATTACK --t ${t}`,
     '  ls logs/                   # general_<id>_intermediate.log, general_<id>_events.jsonl',

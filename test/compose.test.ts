@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -295,7 +295,8 @@ describe('generate-compose command line', () => {
     assert.match(result.stdout, /docker compose run client --order ATTACK --t 2/);
     const written = readFileSync(join(cwd, 'cluster', 'compose.yaml'), 'utf8');
     assert.equal(written, renderCompose(optionsOf(['7', '2,5'])));
-    assert.ok(existsSync(join(cwd, 'cluster', 'logs')));
+    // Sticky and writable by all, like /tmp: the generals can write whatever uid they run as.
+    assert.equal(statSync(join(cwd, 'cluster', 'logs')).mode & 0o7777, 0o1777);
   });
 });
 
