@@ -4,6 +4,7 @@ import { PeerClients } from '../net/peers.js';
 import { summarize } from '../run/result.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
+import { clientRepeat, isRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
 import { STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
@@ -27,17 +28,20 @@ const FLAGS: FlagSpec = {
   },
   json: { type: 'boolean', help: 'print one JSON object instead of the table' },
   'allow-unsafe': { type: 'boolean', help: 'run even when n <= 3t, and report what fails' },
+  ...REPEAT_FLAGS,
 };
 
 export const clientHelp = helpText(
   'byzantine client --order ATTACK|RETREAT --t N [flags]',
   'Runs OM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input, 3 generals unreachable.',
   FLAGS,
-  `\n${STRATEGY_HELP}`,
+  `\n${STRATEGY_HELP}\n\n${REPEAT_HELP.client}`,
 );
 
 export async function clientCommand(argv: readonly string[]): Promise<number> {
-  const config = parseClientConfig(parseFlags(argv, FLAGS), process.env);
+  const flags = parseFlags(argv, FLAGS);
+  if (isRepeat(flags)) return clientRepeat(flags);
+  const config = parseClientConfig(flags, process.env);
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
   const peers = new PeerClients(config.peers);

@@ -6,6 +6,7 @@ import { summarize } from '../run/result.js';
 import { FAULT_FLAGS, FAULT_HELP, faultedOf } from './fault-flags.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
+import { isRepeat, localRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
 import { RUN_FLAGS, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
@@ -18,19 +19,22 @@ const FLAGS: FlagSpec = {
     default: '(t+1) round deadlines + 5 s',
   },
   ...FAULT_FLAGS,
+  ...REPEAT_FLAGS,
 };
 
 export const localHelp = helpText(
   'byzantine local [flags]',
   'Starts N general processes on 127.0.0.1, waits until each is healthy, runs the client once, and\nstops them all (also on Ctrl-C or failure). Exit status as for `client`.',
   FLAGS,
-  `\n${STRATEGY_HELP}\n\n${FAULT_HELP}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
+  `\n${STRATEGY_HELP}\n\n${FAULT_HELP}\n\n${REPEAT_HELP.local}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
 );
 
 const HEALTH_WAIT_MS = 30_000;
 
 export async function localCommand(argv: readonly string[]): Promise<number> {
-  const config = parseRunConfig(parseFlags(argv, FLAGS));
+  const flags = parseFlags(argv, FLAGS);
+  if (isRepeat(flags)) return localRepeat(flags);
+  const config = parseRunConfig(flags);
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
   const cluster = await LocalCluster.start(config);
