@@ -1,10 +1,14 @@
 import { parseClientConfig } from '../config.js';
-import { runOnCluster, waitForGenerals } from '../net/cluster-client.js';
+import { runOnCluster } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';
+import { traceFromCluster } from '../net/trace-client.js';
+import { ClusterProgress } from '../progress/cluster-progress.js';
+import { TerminalProgress } from '../progress/terminal.js';
 import { summarize } from '../run/result.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { clientRepeat, isRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
+import { REPORT_FLAG, refuseReportWithRepeat, saveReport, withReportFlag } from './report-flag.js';
 import { STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
@@ -29,6 +33,7 @@ const FLAGS: FlagSpec = {
   json: { type: 'boolean', help: 'print one JSON object instead of the table' },
   'allow-unsafe': { type: 'boolean', help: 'run even when n <= 3t, and report what fails' },
   ...REPEAT_FLAGS,
+  ...REPORT_FLAG,
 };
 
 export const clientHelp = helpText(
@@ -40,16 +45,23 @@ export const clientHelp = helpText(
 
 export async function clientCommand(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
-  if (isRepeat(flags)) return clientRepeat(flags);
-  const config = parseClientConfig(flags, process.env);
+  if (isRepeat(flags)) return clientRepeat(refuseReportWithRepeat(flags));
+  const { config, report } = withReportFlag(flags, (rest) => parseClientConfig(rest, process.env));
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
   const peers = new PeerClients(config.peers);
+  // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
+  const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
   try {
-    await waitForGenerals(peers, config.waitMs);
-    const facts = await runOnCluster(peers, config);
-    return printResult(summarize(facts), config.json);
+    await progress.waitForGenerals(config.waitMs);
+    const facts = await runOnCluster(peers, { ...config, onLieutenantsJoined: progress.onLieutenantsJoined });
+    progress.stop();
+    const code = printResult(summarize(facts), config.json);
+    // The generals may be in containers: their traces come over GetTrace, not from their logs.
+    if (report !== undefined) saveReport(report, await traceFromCluster(peers, facts), config.json);
+    return code;
   } finally {
+    progress.stop();
     peers.close();
   }
 }

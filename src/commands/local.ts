@@ -1,12 +1,15 @@
 import { parseRunConfig } from '../config.js';
 import { LocalCluster } from '../local/cluster.js';
-import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';
+import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';
+import { ClusterProgress } from '../progress/cluster-progress.js';
+import { TerminalProgress } from '../progress/terminal.js';
 import { summarize } from '../run/result.js';
 import { FAULT_FLAGS, FAULT_HELP, faultedOf } from './fault-flags.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { isRepeat, localRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
+import { REPORT_FLAG, refuseReportWithRepeat, saveLogReport, withReportFlag } from './report-flag.js';
 import { RUN_FLAGS, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
@@ -20,6 +23,7 @@ const FLAGS: FlagSpec = {
   },
   ...FAULT_FLAGS,
   ...REPEAT_FLAGS,
+  ...REPORT_FLAG,
 };
 
 export const localHelp = helpText(
@@ -33,8 +37,8 @@ const HEALTH_WAIT_MS = 30_000;
 
 export async function localCommand(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
-  if (isRepeat(flags)) return localRepeat(flags);
-  const config = parseRunConfig(flags);
+  if (isRepeat(flags)) return localRepeat(refuseReportWithRepeat(flags));
+  const { config, report } = withReportFlag(flags, (rest) => parseRunConfig(rest));
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
   const cluster = await LocalCluster.start(config);
@@ -47,14 +51,24 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
+  const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
+  let reportRun: string | undefined;
   try {
-    await waitForGenerals(peers, HEALTH_WAIT_MS);
+    await progress.waitForGenerals(HEALTH_WAIT_MS);
     const faulted = faultedOf(config.faults);
     const crashing = [...(config.faults ?? [])].filter(([, f]) => f.crashRound !== undefined);
     const gone = new Map(
       crashing.map(([id]) => [id, cluster.exited(id).then(() => cluster.casualties().get(id) ?? 'exited')]),
     );
-    const facts = await runOnCluster(peers, { ...config, expectFailures: new Set(faulted.keys()), gone });
+    const facts = await runOnCluster(peers, {
+      ...config,
+      expectFailures: new Set(faulted.keys()),
+      gone,
+      onLieutenantsJoined: progress.onLieutenantsJoined,
+    });
+    progress.stop();
+    reportRun = facts.runId;
     return printResult(summarize({ ...facts, faulted }), config.json);
   } catch (error) {
     if (error instanceof GeneralsUnreachableError) {
@@ -70,7 +84,12 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
+    progress.stop();
     peers.close();
     await cluster.stop();
+    // Read once the generals have stopped, so that every event is on disk.
+    if (report !== undefined && reportRun !== undefined) {
+      saveLogReport(report, config.logDir, reportRun, config.json);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
+import { readEventLogs, traceFromLogs } from '../report/from-logs.js';
 import type { RunTrace } from '../report/trace.js';
 import { describeReport, writeReport } from '../report/write.js';
 import type { FlagSpec } from './flags.js';
@@ -56,4 +57,16 @@ export function saveReport(file: string, trace: RunTrace, json: boolean): void {
   if (json) return;
   for (const warning of written.model.warnings) process.stderr.write(`report warning: ${warning}\n`);
   process.stderr.write(`${describeReport(written)}\n`);
+}
+
+/** --report writes the report of one run: refused with --repeat, before the repeat reads its flags. */
+export function refuseReportWithRepeat<T extends FlagValues>(flags: T): T {
+  if (flags.report === undefined) return flags;
+  throw new ConfigError(['--report: writes the report of one run, so it cannot be combined with --repeat']);
+}
+
+/** The report of run `runId` from the generals' event logs in `logDir` (what `local` wrote). */
+export function saveLogReport(file: string, logDir: string, runId: string, json: boolean): void {
+  const logs = readEventLogs(logDir);
+  saveReport(file, traceFromLogs(logs, runId), json);
 }

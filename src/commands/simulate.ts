@@ -5,7 +5,7 @@ import { simulate } from '../sim/simulate.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { isRepeat, REPEAT_FLAGS, REPEAT_HELP, simulateRepeat } from './repeat.js';
-import { REPORT_FLAG, saveReport, withReportFlag } from './report-flag.js';
+import { REPORT_FLAG, refuseReportWithRepeat, saveReport, withReportFlag } from './report-flag.js';
 import { RUN_FLAGS, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = { ...RUN_FLAGS, ...REPORT_FLAG, ...REPEAT_FLAGS };
@@ -19,7 +19,7 @@ export const simulateHelp = helpText(
 
 export function simulateCommand(argv: readonly string[]): number | Promise<number> {
   const flags = parseFlags(argv, FLAGS);
-  if (isRepeat(flags)) return simulateRepeat(flags);
+  if (isRepeat(flags)) return simulateRepeat(refuseReportWithRepeat(flags));
   const { config, report } = withReportFlag(flags, (f) => parseRunConfig(f));
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
@@ -31,6 +31,7 @@ export function simulateCommand(argv: readonly string[]): number | Promise<numbe
           trace = traceFromSimulation(...run);
         };
   const result = simulate({ n: config.n, t: config.t, order: config.order, roster: config.roster }, keep);
+  const code = printResult(result, config.json);
   if (report !== undefined && trace !== undefined) saveReport(report, trace, config.json);
-  return printResult(result, config.json);
+  return code;
 }

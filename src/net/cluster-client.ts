@@ -29,6 +29,11 @@ export interface RunRequest {
   readonly expectFailures?: ReadonlySet<number> | undefined;
   /** Stop waiting for a general's decision once its promise settles (its process ended), with why. */
   readonly gone?: ReadonlyMap<number, Promise<string>> | undefined;
+  /**
+   * Called once the lieutenants have joined and before the commander issues the order (so no round
+   * has closed yet), with those that joined and the bound on waiting for decisions: for progress.
+   */
+  readonly onLieutenantsJoined?: ((runId: string, joined: number[], waitMs: number) => void) | undefined;
 }
 
 const JOIN_DEADLINE_MS = 5000;
@@ -120,6 +125,11 @@ export async function runOnCluster(
   };
   const lieutenants = peers.peers.map((_, id) => id).filter((id) => id !== COMMANDER);
   await Promise.all(lieutenants.map(join));
+  request.onLieutenantsJoined?.(
+    runId,
+    lieutenants.filter((id) => !failures.has(id)),
+    request.timeoutMs ?? (t + 1) * Math.max(0, ...timeouts) + DECISION_SLACK_MS,
+  );
   await join(COMMANDER);
   if (failures.has(COMMANDER) && !request.expectFailures?.has(COMMANDER)) {
     throw new GeneralsUnreachableError(failures);

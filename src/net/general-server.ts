@@ -13,6 +13,7 @@ import { addHealth, setServing } from './health.js';
 import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
 import { byzantineProto, toOrder, toWire, WireOrder } from './proto.js';
 import { RunDriver } from './run-driver.js';
+import { traceResponse, watchRunHandler } from './trace-service.js';
 
 /** Exit status of a general that crashed on purpose (FAULT_CRASH_ROUND). */
 export const CRASH_EXIT_STATUS = 70;
@@ -143,6 +144,12 @@ export class GeneralServer {
         return this.report(run);
       }),
       ResetLog: unary(async () => ({ truncated: await this.log.reset() })),
+      GetTrace: unary((request) => {
+        const run = this.runs.get(request.runId);
+        if (run === undefined) throw new RpcError(grpc.status.NOT_FOUND, `unknown run "${request.runId}"`);
+        return traceResponse(this.config.id, run);
+      }),
+      WatchRun: watchRunHandler((runId) => this.runs.get(runId)),
     };
   }
 

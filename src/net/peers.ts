@@ -44,7 +44,7 @@ export class PeerClients {
   /** A unary call with a deadline; waits for the connection until then rather than failing fast. */
   call<Req, Res>(
     id: number,
-    method: 'RunAlgorithm' | 'SendOrder' | 'GetDecision' | 'ResetLog',
+    method: 'RunAlgorithm' | 'SendOrder' | 'GetDecision' | 'ResetLog' | 'GetTrace',
     request: Req,
     deadlineMs: number,
   ): Promise<Res> {

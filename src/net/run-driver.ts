@@ -11,6 +11,7 @@ import type { Order } from '../core/order.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralFaults } from '../fault-config.js';
 import type { GeneralLog } from '../log/general-log.js';
+import { RunRecord } from './run-record.js';
 
 export interface RoundRecord {
   readonly round: number;
@@ -36,6 +37,8 @@ export type SendBatch = (batch: Batch) => Promise<boolean>;
 export class RunDriver {
   readonly run: GeneralRun;
   readonly rounds: RoundRecord[] = [];
+  /** What this general received and the lies it told, for GetTrace; round watchers, for WatchRun. */
+  readonly record = new RunRecord();
   rpcsAccepted = 0;
   batchesRejected = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -98,10 +101,12 @@ export class RunDriver {
     const result = this.run.receive(batch);
     if (isRejection(result)) {
       this.batchesRejected++;
+      this.record.batch(batch, result.code);
       this.log.batchRejected(this.runId, batch.round, batch.sender, result.code, result.message);
       return result;
     }
     const stored = result.stored ?? new Int32Array(0);
+    this.record.batch(batch);
     const paths = Array.from(stored, (index) => this.run.pathAt(index));
     this.log.batchReceived(this.runId, batch.round, batch.sender, paths, batch.values);
     this.apply(result);
@@ -130,11 +135,13 @@ export class RunDriver {
   private apply(step: Step): void {
     const strategy = formatStrategy(this.run.spec.strategy);
     if (step.lies.length > 0) this.log.lies(this.runId, strategy, step.lies);
+    this.record.told(step.lies);
     for (const outcome of step.completed) {
       const now = performance.now();
       const record = { ...outcome, elapsedMs: now - this.roundStartedAt };
       this.rounds.push(record);
       this.log.roundClosed(this.runId, outcome, record.elapsedMs);
+      this.record.roundClosed(record);
       this.roundStartedAt = now;
     }
     // A lieutenant starts round r when round r-1 closes, before it relays round r.
@@ -211,6 +218,7 @@ export class RunDriver {
     const decision = this.run.decision;
     if (decision !== undefined && !this.run.isCommander)
       this.log.decided(this.runId, decision, this.run.tally());
+    this.record.finished();
     this.wakeWaiters();
   }
 }

@@ -14,6 +14,14 @@ import type {
   GetDecisionResponse__Output as _byzantine_v1_GetDecisionResponse__Output,
 } from './byzantine/v1/GetDecisionResponse.js';
 import type {
+  GetTraceRequest as _byzantine_v1_GetTraceRequest,
+  GetTraceRequest__Output as _byzantine_v1_GetTraceRequest__Output,
+} from './byzantine/v1/GetTraceRequest.js';
+import type {
+  GetTraceResponse as _byzantine_v1_GetTraceResponse,
+  GetTraceResponse__Output as _byzantine_v1_GetTraceResponse__Output,
+} from './byzantine/v1/GetTraceResponse.js';
+import type {
   ResetLogRequest as _byzantine_v1_ResetLogRequest,
   ResetLogRequest__Output as _byzantine_v1_ResetLogRequest__Output,
 } from './byzantine/v1/ResetLogRequest.js';
@@ -45,6 +53,18 @@ import type {
   Tally as _byzantine_v1_Tally,
   Tally__Output as _byzantine_v1_Tally__Output,
 } from './byzantine/v1/Tally.js';
+import type {
+  TracedBatch as _byzantine_v1_TracedBatch,
+  TracedBatch__Output as _byzantine_v1_TracedBatch__Output,
+} from './byzantine/v1/TracedBatch.js';
+import type {
+  TracedLie as _byzantine_v1_TracedLie,
+  TracedLie__Output as _byzantine_v1_TracedLie__Output,
+} from './byzantine/v1/TracedLie.js';
+import type {
+  WatchRunRequest as _byzantine_v1_WatchRunRequest,
+  WatchRunRequest__Output as _byzantine_v1_WatchRunRequest__Output,
+} from './byzantine/v1/WatchRunRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new (...args: ConstructorParameters<Constructor>): Subtype;
@@ -64,6 +84,14 @@ export interface ProtoGrpcType {
       GetDecisionResponse: MessageTypeDefinition<
         _byzantine_v1_GetDecisionResponse,
         _byzantine_v1_GetDecisionResponse__Output
+      >;
+      GetTraceRequest: MessageTypeDefinition<
+        _byzantine_v1_GetTraceRequest,
+        _byzantine_v1_GetTraceRequest__Output
+      >;
+      GetTraceResponse: MessageTypeDefinition<
+        _byzantine_v1_GetTraceResponse,
+        _byzantine_v1_GetTraceResponse__Output
       >;
       Order: EnumTypeDefinition;
       ResetLogRequest: MessageTypeDefinition<
@@ -92,6 +120,12 @@ export interface ProtoGrpcType {
         _byzantine_v1_SendOrderResponse__Output
       >;
       Tally: MessageTypeDefinition<_byzantine_v1_Tally, _byzantine_v1_Tally__Output>;
+      TracedBatch: MessageTypeDefinition<_byzantine_v1_TracedBatch, _byzantine_v1_TracedBatch__Output>;
+      TracedLie: MessageTypeDefinition<_byzantine_v1_TracedLie, _byzantine_v1_TracedLie__Output>;
+      WatchRunRequest: MessageTypeDefinition<
+        _byzantine_v1_WatchRunRequest,
+        _byzantine_v1_WatchRunRequest__Output
+      >;
     };
   };
 }

@@ -11,6 +11,14 @@ import type {
   GetDecisionResponse__Output as _byzantine_v1_GetDecisionResponse__Output,
 } from '../../byzantine/v1/GetDecisionResponse.js';
 import type {
+  GetTraceRequest as _byzantine_v1_GetTraceRequest,
+  GetTraceRequest__Output as _byzantine_v1_GetTraceRequest__Output,
+} from '../../byzantine/v1/GetTraceRequest.js';
+import type {
+  GetTraceResponse as _byzantine_v1_GetTraceResponse,
+  GetTraceResponse__Output as _byzantine_v1_GetTraceResponse__Output,
+} from '../../byzantine/v1/GetTraceResponse.js';
+import type {
   ResetLogRequest as _byzantine_v1_ResetLogRequest,
   ResetLogRequest__Output as _byzantine_v1_ResetLogRequest__Output,
 } from '../../byzantine/v1/ResetLogRequest.js';
@@ -18,6 +26,10 @@ import type {
   ResetLogResponse as _byzantine_v1_ResetLogResponse,
   ResetLogResponse__Output as _byzantine_v1_ResetLogResponse__Output,
 } from '../../byzantine/v1/ResetLogResponse.js';
+import type {
+  RoundReport as _byzantine_v1_RoundReport,
+  RoundReport__Output as _byzantine_v1_RoundReport__Output,
+} from '../../byzantine/v1/RoundReport.js';
 import type {
   RunAlgorithmRequest as _byzantine_v1_RunAlgorithmRequest,
   RunAlgorithmRequest__Output as _byzantine_v1_RunAlgorithmRequest__Output,
@@ -34,6 +46,10 @@ import type {
   SendOrderResponse as _byzantine_v1_SendOrderResponse,
   SendOrderResponse__Output as _byzantine_v1_SendOrderResponse__Output,
 } from '../../byzantine/v1/SendOrderResponse.js';
+import type {
+  WatchRunRequest as _byzantine_v1_WatchRunRequest,
+  WatchRunRequest__Output as _byzantine_v1_WatchRunRequest__Output,
+} from '../../byzantine/v1/WatchRunRequest.js';
 
 export interface GeneralClient extends grpc.Client {
   /**
@@ -84,6 +100,55 @@ export interface GeneralClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
+   * Run `run_id` as this general saw it, for a report: every batch it received (or refused) and
+   * every lie it told. Answers at once with what the general holds so far.
+   */
+  GetTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  GetTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  GetTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  GetTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Run `run_id` as this general saw it, for a report: every batch it received (or refused) and
+   * every lie it told. Answers at once with what the general holds so far.
+   */
+  getTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  getTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  getTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  getTrace(
+    argument: _byzantine_v1_GetTraceRequest,
+    callback: grpc.requestCallback<_byzantine_v1_GetTraceResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
    * Truncates the general's logs.
    */
   ResetLog(
@@ -225,6 +290,33 @@ export interface GeneralClient extends grpc.Client {
     argument: _byzantine_v1_SendOrderRequest,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
+
+  /**
+   * A RoundReport each time this general closes a round of run `run_id` (those already closed
+   * first); the stream ends once the general has decided. For live progress.
+   */
+  WatchRun(
+    argument: _byzantine_v1_WatchRunRequest,
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientReadableStream<_byzantine_v1_RoundReport__Output>;
+  WatchRun(
+    argument: _byzantine_v1_WatchRunRequest,
+    options?: grpc.CallOptions,
+  ): grpc.ClientReadableStream<_byzantine_v1_RoundReport__Output>;
+  /**
+   * A RoundReport each time this general closes a round of run `run_id` (those already closed
+   * first); the stream ends once the general has decided. For live progress.
+   */
+  watchRun(
+    argument: _byzantine_v1_WatchRunRequest,
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientReadableStream<_byzantine_v1_RoundReport__Output>;
+  watchRun(
+    argument: _byzantine_v1_WatchRunRequest,
+    options?: grpc.CallOptions,
+  ): grpc.ClientReadableStream<_byzantine_v1_RoundReport__Output>;
 }
 
 export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
@@ -235,6 +327,12 @@ export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
     _byzantine_v1_GetDecisionRequest__Output,
     _byzantine_v1_GetDecisionResponse
   >;
+
+  /**
+   * Run `run_id` as this general saw it, for a report: every batch it received (or refused) and
+   * every lie it told. Answers at once with what the general holds so far.
+   */
+  GetTrace: grpc.handleUnaryCall<_byzantine_v1_GetTraceRequest__Output, _byzantine_v1_GetTraceResponse>;
 
   /**
    * Truncates the general's logs.
@@ -254,6 +352,12 @@ export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
    * One round's values from one sender to one receiver.
    */
   SendOrder: grpc.handleUnaryCall<_byzantine_v1_SendOrderRequest__Output, _byzantine_v1_SendOrderResponse>;
+
+  /**
+   * A RoundReport each time this general closes a round of run `run_id` (those already closed
+   * first); the stream ends once the general has decided. For live progress.
+   */
+  WatchRun: grpc.handleServerStreamingCall<_byzantine_v1_WatchRunRequest__Output, _byzantine_v1_RoundReport>;
 }
 
 export interface GeneralDefinition extends grpc.ServiceDefinition {
@@ -262,6 +366,12 @@ export interface GeneralDefinition extends grpc.ServiceDefinition {
     _byzantine_v1_GetDecisionResponse,
     _byzantine_v1_GetDecisionRequest__Output,
     _byzantine_v1_GetDecisionResponse__Output
+  >;
+  GetTrace: MethodDefinition<
+    _byzantine_v1_GetTraceRequest,
+    _byzantine_v1_GetTraceResponse,
+    _byzantine_v1_GetTraceRequest__Output,
+    _byzantine_v1_GetTraceResponse__Output
   >;
   ResetLog: MethodDefinition<
     _byzantine_v1_ResetLogRequest,
@@ -280,5 +390,11 @@ export interface GeneralDefinition extends grpc.ServiceDefinition {
     _byzantine_v1_SendOrderResponse,
     _byzantine_v1_SendOrderRequest__Output,
     _byzantine_v1_SendOrderResponse__Output
+  >;
+  WatchRun: MethodDefinition<
+    _byzantine_v1_WatchRunRequest,
+    _byzantine_v1_RoundReport,
+    _byzantine_v1_WatchRunRequest__Output,
+    _byzantine_v1_RoundReport__Output
   >;
 }

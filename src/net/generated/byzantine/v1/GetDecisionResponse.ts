@@ -5,13 +5,13 @@ import type {
   Order__Output as _byzantine_v1_Order__Output,
 } from '../../byzantine/v1/Order.js';
 import type {
-  RoundReport as _byzantine_v1_RoundReport,
-  RoundReport__Output as _byzantine_v1_RoundReport__Output,
-} from '../../byzantine/v1/RoundReport.js';
-import type {
   Tally as _byzantine_v1_Tally,
   Tally__Output as _byzantine_v1_Tally__Output,
 } from '../../byzantine/v1/Tally.js';
+import type {
+  RoundReport as _byzantine_v1_RoundReport,
+  RoundReport__Output as _byzantine_v1_RoundReport__Output,
+} from '../../byzantine/v1/RoundReport.js';
 
 export interface GetDecisionResponse {
   id?: number;

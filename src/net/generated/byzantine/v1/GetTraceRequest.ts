@@ -1,0 +1,9 @@
+// Original file: proto/byzantine.proto
+
+export interface GetTraceRequest {
+  runId?: string;
+}
+
+export interface GetTraceRequest__Output {
+  runId: string;
+}

@@ -1,0 +1,38 @@
+// Original file: proto/byzantine.proto
+
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
+
+/**
+ * One batch as its receiver recorded it.
+ */
+export interface TracedBatch {
+  round?: number;
+  sender?: number;
+  /**
+   * packed, canonical path order
+   */
+  values?: _byzantine_v1_Order[];
+  /**
+   * the rejection code, empty when accepted
+   */
+  rejected?: string;
+}
+
+/**
+ * One batch as its receiver recorded it.
+ */
+export interface TracedBatch__Output {
+  round: number;
+  sender: number;
+  /**
+   * packed, canonical path order
+   */
+  values: _byzantine_v1_Order__Output[];
+  /**
+   * the rejection code, empty when accepted
+   */
+  rejected: string;
+}
