@@ -182,6 +182,6 @@ export function describeCounterexample(c: Counterexample): string[] {
     `n=${c.n} t=${c.t} order ${c.order}, commander ${commanderTraitor ? 'is a traitor' : 'is loyal'}`,
     `traitors: ${traitors}`,
     `loyal lieutenants decided: ${c.decisions.map(([id, d]) => `${id}=${d}`).join(', ')}`,
-    `${failed} fails`,
+    `${failed} ${!c.ic1 && !c.ic2 ? 'fail' : 'fails'}`,
   ];
 }

@@ -43,7 +43,9 @@ export function renderHuman(result: RunResult): string {
     out.push(`warning: n=${result.n} <= 3t=${3 * result.t}: OM(${result.t}) guarantees nothing here`);
   }
   if (result.tooManyTraitors) {
-    out.push(`warning: more traitors than t=${result.t}: OM(${result.t}) guarantees nothing here`);
+    out.push(
+      `warning: more traitors and faulty generals than t=${result.t}: OM(${result.t}) guarantees nothing here`,
+    );
   }
   for (const g of result.generals.filter((x) => x.fault !== undefined)) {
     out.push(`general ${g.id} has an injected fault (${g.fault}); judged as faulty, like a traitor`);

@@ -135,7 +135,8 @@ export function summarize(facts: RunFacts): RunResult {
     ic2Violators: verdict.ic2Violators,
     split: verdict.byDecision,
     unsafe: n <= 3 * t,
-    tooManyTraitors: roster.size > t,
+    // An injected fault spends the same budget t as a traitor.
+    tooManyTraitors: new Set([...roster.keys(), ...(facts.faulted?.keys() ?? [])]).size > t,
     unreachable: generals.filter((g) => !g.reachable).map((g) => g.id),
     messages: { expected: logicalMessages(n, t), delivered },
     rpcs,
