@@ -368,7 +368,10 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
   return {
     services,
     networks: {
-      [COMPOSE_DEFAULTS.network]: { driver: 'bridge', internal: true },
+      // Private (nothing published, nothing reaches in) but not `internal: true`: on an internal
+      // network the DNS TXT query grpc-js makes for each peer's service config is never answered, and
+      // the one-shot client stays alive for ~25 s after printing its result, waiting on it.
+      [COMPOSE_DEFAULTS.network]: { driver: 'bridge' },
     },
   };
 }

@@ -404,7 +404,7 @@ describe('compose.yaml', () => {
 
   it('has one private network', () => {
     const networks = mappingAt(document.networks, 'networks');
-    assert.deepEqual(networks, { byzantine: { driver: 'bridge', internal: true } });
+    assert.deepEqual(networks, { byzantine: { driver: 'bridge' } });
   });
 
   it('carries --round-timeout and --image into every service', () => {
