@@ -47,8 +47,8 @@ export interface GeneralTrace {
 /** Where the trace came from, shown in the report. */
 export const TraceSource = {
   simulation: 'in-memory simulation',
-  logs: 'JSON-lines logs',
-  cluster: 'gRPC GetTrace from each general',
+  logs: "generals' JSON-lines logs",
+  cluster: "generals' answers to GetTrace (gRPC)",
 } as const;
 export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource];
 
