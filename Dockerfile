@@ -43,7 +43,7 @@ COPY --from=build /app/dist ./dist
 ENV PORT=50051 LOG_DIR=/app/logs
 USER node
 EXPOSE 50051
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=10s --start-period=30s --retries=3 \
   CMD ["node", "/app/dist/src/healthcheck.js"]
 ENTRYPOINT ["node", "dist/src/cli.js"]
 CMD ["general"]

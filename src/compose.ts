@@ -338,11 +338,12 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
       networks: [COMPOSE_DEFAULTS.network],
       restart: 'on-failure',
       stop_grace_period: '5s',
-      // The probe starts a node process: every 10 s keeps a cluster of ten cheap on a small machine.
+      // The probe starts a node process: every 10 s keeps a cluster of ten cheap on a small machine,
+      // and a 10 s timeout leaves room for a slow start when that machine is busy.
       healthcheck: {
         test: ['CMD', 'node', '/app/dist/src/healthcheck.js'],
         interval: '10s',
-        timeout: '5s',
+        timeout: '10s',
         retries: 3,
         start_period: '30s',
       },

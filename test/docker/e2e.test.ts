@@ -204,8 +204,11 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       broughtUp = true;
       mustRun(composeArgs('up', '-d', '--no-build'), { env });
 
-      // Ready when Docker reports every general healthy (its HEALTHCHECK asks the gRPC health service).
+      // Ready when Docker has seen every general healthy (its HEALTHCHECK asks the gRPC health
+      // service). Counted one by one: on a busy machine a probe can time out and flip a general
+      // back to unhealthy for a while, but one that has served once is up.
       const generals = Array.from({ length: GENERALS }, (_, id) => containerOf(`general-${id}`));
+      const seenHealthy = new Set<string>();
       const deadline = Date.now() + LIMITS.healthy;
       let states = '';
       while (Date.now() < deadline) {
@@ -213,14 +216,17 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
           'docker',
           'inspect',
           '--format',
-          '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
+          '{{.Id}} {{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
           ...generals,
         ]).stdout;
-        const lines = states.trim().split('\n');
-        const exited = lines.filter((line) => !/ running /.test(line));
-        if (exited.length > 0)
-          throw new CommandError(`a general is not running:\n${states}\n${diagnostics()}`);
-        if (lines.every((line) => line.endsWith(' healthy'))) return;
+        for (const line of states.trim().split('\n')) {
+          const [id = '', name = '', status = '', health = ''] = line.split(' ');
+          if (status !== 'running') {
+            throw new CommandError(`${name} is ${status}, not running:\n${states}\n${diagnostics()}`);
+          }
+          if (health === 'healthy') seenHealthy.add(id);
+        }
+        if (seenHealthy.size === generals.length) return;
         await delay(LIMITS.pollMs);
       }
       throw new CommandError(`generals not healthy after ${LIMITS.healthy} ms:\n${states}\n${diagnostics()}`);
