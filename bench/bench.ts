@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -63,7 +62,12 @@ async function sendOrderRtt(peers: PeerClients, n: number, t: number, samples: n
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
     try {
-      await peers.call(1, 'SendOrder', { runId: 'bench-rtt', round: t, sender: 2, receiver: 1, values }, 5000);
+      await peers.call(
+        1,
+        'SendOrder',
+        { runId: 'bench-rtt', round: t, sender: 2, receiver: 1, values },
+        5000,
+      );
     } catch (error) {
       if ((error as PeerCallError).code !== 5 /* NOT_FOUND: the expected refusal */) throw error;
     }
@@ -120,7 +124,20 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
 }
 
 function table(rows: Row[]): string {
-  const head = ['n', 't', 'runs', 'start ms', 'run ms median', 'run ms p95', 'SendOrder rtt ms', 'run / (t+1) rtt', 'RPCs', 'messages', 'peak RSS MB/general', 'agreed'];
+  const head = [
+    'n',
+    't',
+    'runs',
+    'start ms',
+    'run ms median',
+    'run ms p95',
+    'SendOrder rtt ms',
+    'run / (t+1) rtt',
+    'RPCs',
+    'messages',
+    'peak RSS MB/general',
+    'agreed',
+  ];
   const body = rows.map((r) => [
     String(r.n),
     String(r.t),
@@ -135,7 +152,11 @@ function table(rows: Row[]): string {
     r.peakRssMb.toFixed(0),
     r.agreed ? 'yes' : 'NO',
   ]);
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...body.map((b) => `| ${b.join(' | ')} |`),
+  ].join('\n');
 }
 
 const HELP = `usage: npm run bench -- [--json] [--case N:T ...]
@@ -145,7 +166,11 @@ a table (or, with --json, an array with one object per case). Default cases: ${C
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean' }, case: { type: 'string', multiple: true }, help: { type: 'boolean' } },
+    options: {
+      json: { type: 'boolean' },
+      case: { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(HELP);
@@ -153,7 +178,8 @@ async function main(): Promise<void> {
   }
   const cases = (values.case ?? []).map((text): Case => {
     const [n, t, runs] = text.split(':').map(Number);
-    if (!Number.isInteger(n) || !Number.isInteger(t)) throw new Error(`--case ${text}: expected N:T or N:T:RUNS`);
+    if (!Number.isInteger(n) || !Number.isInteger(t))
+      throw new Error(`--case ${text}: expected N:T or N:T:RUNS`);
     return { n: n ?? 0, t: t ?? 0, runs: runs ?? 10 };
   });
   const rows: Row[] = [];
