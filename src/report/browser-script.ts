@@ -7,7 +7,22 @@
 export const BROWSER_SCRIPT = String.raw`
 (function () {
   'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
+  function parsed(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+  var data = parsed('report-data');
+  // Parsed on first use: a large run's batches and trees are megabytes.
+  var arrowCache = null;
+  function arrows() {
+    if (arrowCache === null) arrowCache = parsed('report-arrows') || [];
+    return arrowCache;
+  }
+  var treeCache = {};
+  function treeOf(id) {
+    if (!(id in treeCache)) treeCache[id] = parsed('tree-' + id);
+    return treeCache[id];
+  }
   var n = data.n, t = data.t;
   var NAME = { A: 'ATTACK', R: 'RETREAT', '-': 'missing' };
 
@@ -51,7 +66,7 @@ export const BROWSER_SCRIPT = String.raw`
   }
 
   function showArrow(index) {
-    var a = data.arrows[index];
+    var a = arrows()[index];
     var round = a[0], from = a[1], to = a[2], values = a[3], lies = a[4], mask = a[5], rejected = a[6];
     detail.hidden = false;
     detail.textContent = '';
@@ -83,7 +98,7 @@ export const BROWSER_SCRIPT = String.raw`
     detail.textContent = '';
     detail.setAttribute('data-fan', round + ':' + from);
     detail.appendChild(el('h3', '', 'Round ' + round + ': the batches general ' + from + ' sent (pick one for its values)'));
-    data.arrows.forEach(function (a, index) {
+    arrows().forEach(function (a, index) {
       if (a[0] !== round || a[1] !== from) return;
       var label = '→ ' + a[2] + ': ' + a[3].length + ' values' + (a[4] > 0 ? ', ' + a[4] + ' lies' : '') + (a[6] ? ', rejected' : '');
       var button = el('button', a[4] > 0 ? 'lie' : '', label);
@@ -110,7 +125,7 @@ export const BROWSER_SCRIPT = String.raw`
   var openDepth = n <= 16 ? 2 : 1;
 
   function renderTree(id) {
-    var tree = data.trees[id];
+    var tree = treeOf(id);
     treeBox.textContent = '';
     treeBox.setAttribute('data-lieutenant', String(id));
     if (!tree) { treeTitle.textContent = 'No trace of lieutenant ' + id; return; }

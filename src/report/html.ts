@@ -223,9 +223,12 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-/** The data the page's script needs, in compact arrays. */
-function pageData(model: ReportModel): unknown {
-  return {
+/**
+ * The data the page's script needs, in compact arrays and in separate JSON elements, so that a large
+ * run's page parses only what it shows: the batches on the first click, a tree when it is chosen.
+ */
+function pageData(model: ReportModel): string {
+  const head = {
     n: model.n,
     t: model.t,
     order: model.order,
@@ -236,14 +239,30 @@ function pageData(model: ReportModel): unknown {
       traitor: r.traitor,
       traced: r.traced,
     })),
-    arrows: model.arrows.map((a) => [a.round, a.from, a.to, a.values, a.lies, a.lieMask, a.rejected ?? '']),
-    trees: Object.fromEntries(
-      model.trees.map((tree) => [
-        tree.lieutenant,
-        { held: tree.held, resolved: tree.resolved, lied: tree.lied, decision: tree.decision },
-      ]),
-    ),
   };
+  const arrows = model.arrows.map((a) => [
+    a.round,
+    a.from,
+    a.to,
+    a.values,
+    a.lies,
+    a.lieMask,
+    a.rejected ?? '',
+  ]);
+  const parts = [
+    `<script type="application/json" id="report-data">${scriptJson(head)}</script>`,
+    `<script type="application/json" id="report-arrows">${scriptJson(arrows)}</script>`,
+    ...model.trees.map(
+      (tree) =>
+        `<script type="application/json" id="tree-${tree.lieutenant}">${scriptJson({
+          held: tree.held,
+          resolved: tree.resolved,
+          lied: tree.lied,
+          decision: tree.decision,
+        })}</script>`,
+    ),
+  ];
+  return parts.join('\n');
 }
 
 function treeSection(model: ReportModel): string {
@@ -299,7 +318,7 @@ ${countsBlock(model)}
 <section id="eig"><h2>How a lieutenant decided: its EIG tree</h2>
 ${treeSection(model)}
 </section>
-<script type="application/json" id="report-data">${scriptJson(pageData(model))}</script>
+${pageData(model)}
 <script>${BROWSER_SCRIPT}</script>
 </body>
 </html>
