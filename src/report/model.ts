@@ -202,6 +202,10 @@ export function buildReport(trace: RunTrace): ReportModel {
       liesTold: general.lies.length,
     });
   }
+  const strays = offDiagram(trace);
+  if (strays > 0) {
+    warnings.push(`${strays} refused batch(es) claimed a sender or round outside this run and are not drawn`);
+  }
   if (!trace.generals.has(COMMANDER)) {
     warnings.push(`no trace of the commander: its order ${trace.order} is assumed, and IC2 is not judged`);
   }
@@ -273,6 +277,8 @@ function buildArrows(trace: RunTrace): Arrow[] {
   const arrows: Arrow[] = [];
   for (const general of trace.generals.values()) {
     for (const batch of general.received) {
+      // A refused batch may claim any sender or round (a rogue client): it has no place on the diagram.
+      if (!onDiagram(trace, batch.round, batch.from)) continue;
       const positions = liesByBatch.get(`${batch.round}:${batch.from}:${general.id}`) ?? [];
       let lieMask = '';
       if (positions.length > 0 && batch.rejected === undefined) {
@@ -292,6 +298,25 @@ function buildArrows(trace: RunTrace): Arrow[] {
     }
   }
   return arrows.sort((a, b) => a.round - b.round || a.from - b.from || a.to - b.to);
+}
+
+function onDiagram(trace: RunTrace, round: number, from: number): boolean {
+  return (
+    Number.isInteger(round) &&
+    round >= 0 &&
+    round <= trace.t &&
+    Number.isInteger(from) &&
+    from >= 0 &&
+    from < trace.n
+  );
+}
+
+/** Refused batches that claimed a sender or round outside the run. */
+function offDiagram(trace: RunTrace): number {
+  let count = 0;
+  for (const g of trace.generals.values())
+    for (const b of g.received) if (!onDiagram(trace, b.round, b.from)) count++;
+  return count;
 }
 
 function buildWithheld(trace: RunTrace): Withheld[] {

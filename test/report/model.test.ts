@@ -278,3 +278,35 @@ describe('the HTML', () => {
     assert.equal(html.match(/<g class="lane/g)?.length, 10);
   });
 });
+
+describe('refused batches', () => {
+  it('are drawn as rejected arrows when they name a real sender and round, and only counted otherwise', () => {
+    const { trace } = seed();
+    const five = trace.generals.get(5) ?? assert.fail('no general 5');
+    const generals = new Map(trace.generals);
+    generals.set(5, {
+      ...five,
+      received: [
+        ...five.received,
+        { round: 2, from: 3, values: '', rejected: 'duplicate' },
+        { round: 1, from: 99, values: '', rejected: 'not-a-peer' },
+        { round: 7, from: 2, values: '', rejected: 'round-out-of-range' },
+      ],
+    });
+    const model = buildReport({ ...trace, generals });
+    assert.equal(model.counts.batches, 225);
+    assert.equal(model.counts.values, 3609);
+    assert.equal(model.counts.rejected, 1);
+    const refused = model.arrows.filter((a) => a.rejected !== undefined);
+    assert.deepEqual(
+      refused.map((a) => [a.round, a.from, a.to, a.rejected]),
+      [[2, 3, 5, 'duplicate']],
+    );
+    assert.deepEqual(model.warnings, [
+      '2 refused batch(es) claimed a sender or round outside this run and are not drawn',
+    ]);
+    assert.equal(model.trees.find((t) => t.lieutenant === 5)?.decision, 'ATTACK');
+    const html = renderHtml(model);
+    assert.equal(html.match(/<line class="arrow rejected"/g)?.length, 1);
+  });
+});
