@@ -1,0 +1,204 @@
+/**
+ * The ancestor's example end to end through the CLI: `byzantine local` spawns ten general
+ * processes on loopback, runs OM(3) over real gRPC with traitors 3, 4 and 7 (equivocate), and stops
+ * them. Checked: the JSON result with its exact counts, the human table and verdict, the logs, and
+ * that no process outlives the launcher.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/counts.js';
+import type { RunResult } from '../../src/run/result.js';
+import {
+  type CliResult,
+  jsonOf,
+  lines,
+  processesMarked,
+  runCli,
+  stopEverything,
+  tempDir,
+} from '../support/process.js';
+
+const N = 10;
+const T = 3;
+const TRAITORS = [3, 4, 7];
+const SEED_ARGS = ['local', '--generals', '10', '--traitors', '3,4,7', '--order', 'ATTACK', '--t', '3'];
+const RUN_TIMEOUT_MS = 120_000;
+/**
+ * With every general alive a run never waits on a round deadline (a round ends when all its batches
+ * are in), so the deadline changes nothing here but what a loaded machine can do: with the default
+ * 1 s, a general held back for a second (other work shares this 2-core box) would have its batches
+ * counted as missing, and the exact counts asserted below would depend on the machine's load.
+ */
+const DEADLINE_ARGS = ['--round-timeout', '10000'];
+
+const jsonLogs = tempDir('seed-json');
+const humanLogs = tempDir('seed-human');
+const markers: string[] = [];
+let json: CliResult;
+let result: RunResult;
+let human: CliResult;
+
+before(async () => {
+  json = await runCli([...SEED_ARGS, ...DEADLINE_ARGS, '--json', '--log-dir', jsonLogs.path], {
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  markers.push(json.marker);
+  human = await runCli([...SEED_ARGS, ...DEADLINE_ARGS, '--log-dir', humanLogs.path], {
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  markers.push(human.marker);
+  result = jsonOf<RunResult>(json);
+});
+
+after(async () => {
+  await stopEverything(markers);
+  jsonLogs.remove();
+  humanLogs.remove();
+});
+
+describe('local, the seed example, --json', () => {
+  test('exits 0 and prints one JSON object', () => {
+    assert.equal(json.code, 0, `exit status ${json.code}\nstderr:\n${json.stderr}`);
+    assert.equal(lines(json.stdout).length, 1);
+    assert.equal(typeof result, 'object');
+  });
+
+  test('n, t, the verdict and the consensus', () => {
+    assert.equal(result.n, N);
+    assert.equal(result.t, T);
+    assert.equal(result.order, 'ATTACK');
+    assert.equal(result.ic1, true);
+    assert.equal(result.ic2, true);
+    assert.equal(result.consensus, 'ATTACK');
+    assert.deepEqual(result.unreachable, []);
+  });
+
+  test('exact counts: 3,609 logical messages delivered in 225 RPCs', () => {
+    assert.equal(logicalMessages(N, T), 3609);
+    assert.equal(rpcsExpected(N, T), 225);
+    assert.deepEqual(result.messages, { expected: 3609, delivered: 3609 });
+    // (n-1) in round 0, then (n-1)(n-2) in each of rounds 1..t.
+    assert.equal(result.rpcs, N - 1 + T * (N - 1) * (N - 2));
+    assert.equal(result.rpcs, 225);
+  });
+
+  test('generals: traitors exactly 3, 4, 7; every lieutenant holds 401 values; loyal ones decide ATTACK', () => {
+    assert.equal(result.generals.length, N);
+    assert.equal(valuesPerLieutenant(N, T), 401);
+    for (const [id, g] of result.generals.entries()) {
+      assert.equal(g.id, id);
+      assert.equal(g.traitor, TRAITORS.includes(id), `general ${id} traitor flag`);
+      assert.equal(g.strategy, TRAITORS.includes(id) ? 'equivocate' : 'loyal', `general ${id} strategy`);
+      assert.equal(g.reachable, true, `general ${id} reachable`);
+      if (id === 0) continue;
+      assert.equal(g.valuesReceived, 401, `general ${id} values received`);
+      assert.equal(g.valuesMissing, 0, `general ${id} values missing`);
+      assert.equal((g.tally?.attack ?? 0) + (g.tally?.retreat ?? 0), 401, `general ${id} tally`);
+      if (!g.traitor) assert.equal(g.decision, 'ATTACK', `loyal lieutenant ${id} decision`);
+    }
+    for (const id of TRAITORS) assert.ok((result.generals[id]?.lies ?? 0) > 0, `traitor ${id} lied`);
+  });
+
+  test('no general process outlives the launcher', () => {
+    assert.deepEqual(processesMarked(json.marker), []);
+  });
+
+  test("every general's intermediate log names the run", () => {
+    for (let id = 0; id < N; id++) {
+      const file = join(jsonLogs.path, `general_${id}_intermediate.log`);
+      assert.ok(existsSync(file), `${file} exists`);
+      assert.match(readFileSync(file, 'utf8'), new RegExp(`run=${result.runId}\\b`), `general ${id} log`);
+    }
+  });
+
+  test("traitors' lies are logged with the value before and after, one line per lie", () => {
+    const lie = new RegExp(
+      `^\\S+ run=${result.runId} round=(\\d+) to=(\\d+) path=[\\d>]+ LIE equivocate: (ATTACK|RETREAT) -> (ATTACK|RETREAT)$`,
+    );
+    for (let id = 0; id < N; id++) {
+      const text = readFileSync(join(jsonLogs.path, `general_${id}_intermediate.log`), 'utf8');
+      const lies = lines(text).filter((line) => line.includes(' LIE '));
+      if (!TRAITORS.includes(id)) {
+        assert.deepEqual(lies, [], `loyal general ${id} logs no lie`);
+        continue;
+      }
+      assert.equal(lies.length, result.generals[id]?.lies, `traitor ${id}: a log line per lie`);
+      for (const line of lies) {
+        const match = lie.exec(line);
+        assert.ok(match, `lie line format: ${line}`);
+        const [, , to, before, after] = match;
+        assert.notEqual(before, after, line);
+        assert.equal(Number(to) % 2, 0, `equivocate lies only to even receivers: ${line}`);
+      }
+    }
+  });
+
+  test('every events log is JSON lines, with the run and each lieutenant decision', () => {
+    for (let id = 0; id < N; id++) {
+      const file = join(jsonLogs.path, `general_${id}_events.jsonl`);
+      assert.ok(existsSync(file), `${file} exists`);
+      const events = lines(readFileSync(file, 'utf8')).map((line, i) => {
+        try {
+          return JSON.parse(line) as { general: number; type: string; run?: string; decision?: string };
+        } catch (error) {
+          throw new Error(`${file} line ${i + 1} is not JSON: ${line}`, { cause: error });
+        }
+      });
+      assert.ok(events.length > 0, `${file} has events`);
+      for (const e of events) assert.equal(e.general, id);
+      assert.ok(
+        events.some((e) => e.type === 'run-started' && e.run === result.runId),
+        `general ${id} run-started`,
+      );
+      if (id !== 0) {
+        const decided = events.filter((e) => e.type === 'decided' && e.run === result.runId);
+        assert.equal(decided.length, 1, `general ${id} decided once`);
+        if (!TRAITORS.includes(id)) assert.equal(decided[0]?.decision, 'ATTACK');
+      }
+    }
+  });
+});
+
+describe('local, the seed example, human output', () => {
+  test('exits 0', () => {
+    assert.equal(human.code, 0, `exit status ${human.code}\nstderr:\n${human.stderr}`);
+  });
+
+  test("a table row per general with its tally, equal to the --json run's (strategies are deterministic)", () => {
+    const row = /^\s*(\d+)\s+(commander|lieutenant)\s+(\S+)\s+(.+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$/;
+    const rows = new Map<number, RegExpExecArray>();
+    for (const line of lines(human.stdout)) {
+      const match = row.exec(line);
+      if (match) rows.set(Number(match[1]), match);
+    }
+    assert.deepEqual([...rows.keys()], [...Array(N).keys()], `a row per general in:\n${human.stdout}`);
+    for (const [id, match] of rows) {
+      const [, , role, strategy, decision, attack, retreat, missing] = match;
+      const expected = result.generals[id];
+      assert.equal(role, id === 0 ? 'commander' : 'lieutenant');
+      assert.equal(strategy, TRAITORS.includes(id) ? 'equivocate' : 'loyal');
+      if (id === 0) {
+        assert.match(decision ?? '', /ATTACK/);
+        continue;
+      }
+      assert.equal(decision, expected?.decision, `general ${id} decision`);
+      assert.equal(Number(attack), expected?.tally?.attack, `general ${id} ATTACK tally`);
+      assert.equal(Number(retreat), expected?.tally?.retreat, `general ${id} RETREAT tally`);
+      assert.equal(Number(attack) + Number(retreat), 401);
+      assert.equal(Number(missing), 0);
+    }
+  });
+
+  test('IC1 holds, IC2 holds, Final consensus reached: ATTACK, and the counts', () => {
+    assert.match(human.stdout, /^IC1 holds/m);
+    assert.match(human.stdout, /^IC2 holds/m);
+    assert.match(human.stdout, /^Final consensus reached: ATTACK$/m);
+    assert.match(human.stdout, /3,609 of 3,609 logical messages delivered in 225 RPCs/);
+  });
+
+  test('no general process outlives the launcher', () => {
+    assert.deepEqual(processesMarked(human.marker), []);
+  });
+});
