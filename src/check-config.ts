@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Shape } from './check/cases.js';
-import { ConfigError, type FlagValues, problemsOf, unsafeBoundMessage } from './config.js';
+import { ConfigError, type FlagValues, flagProblems, problemsOf, unsafeBoundMessage } from './config.js';
 
 /** `byzantine check`'s flags, parsed by zod; every problem is reported at once (exit 2). */
 
@@ -71,14 +71,15 @@ const label = (key: string) =>
  */
 export function parseCheckConfig(flags: FlagValues): CheckConfig {
   const parsed = checkSchema.safeParse({ ...flags, generals: flags.generals ?? '' });
-  if (!parsed.success) {
-    throw new ConfigError(
-      problemsOf(parsed.error, label).map((p) =>
+  if (!parsed.success || flagProblems(flags).length > 0) {
+    throw new ConfigError([
+      ...flagProblems(flags),
+      ...(parsed.error === undefined ? [] : problemsOf(parsed.error, label)).map((p) =>
         p.startsWith('--generals') && flags.generals === undefined
           ? '--generals: is required (N or A..B)'
           : p,
       ),
-    );
+    ]);
   }
   const c = parsed.data;
   const problems: string[] = [];

@@ -64,6 +64,7 @@ export function parseTraitors(
 ): { roster: Roster; problems: string[] } {
   const roster: Roster = new Map();
   const problems: string[] = [];
+  const seen = new Set<number>();
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.toLowerCase() === 'none') return { roster, problems };
   for (const item of trimmed.split(',').map((s) => s.trim())) {
@@ -73,10 +74,11 @@ export function parseTraitors(
       problems.push(`"${item}": expected a general id (an integer), optionally :strategy`);
       continue;
     }
-    if (roster.has(id)) {
+    if (seen.has(id)) {
       problems.push(`general ${id} is listed twice`);
       continue;
     }
+    seen.add(id);
     const name = rest.join(':') || 'equivocate';
     try {
       roster.set(id, parseStrategy(name === 'random' ? `random:${seed()}` : name));
@@ -263,7 +265,14 @@ const clientSchema = z.object({
   allowUnsafe: z.boolean().default(false),
 });
 
-export type FlagValues = Record<string, string | boolean | undefined>;
+/** Problems found while splitting argv into flags, carried to the parser that reports them all. */
+export const FLAG_PROBLEMS = Symbol('flag problems');
+
+export type FlagValues = { [name: string]: string | boolean | undefined; [FLAG_PROBLEMS]?: string[] };
+
+export function flagProblems(flags: FlagValues): string[] {
+  return flags[FLAG_PROBLEMS] ?? [];
+}
 
 /** The client's flags, with PEERS and TRAITORS from env when the flags are absent. */
 export function parseClientConfig(
@@ -273,13 +282,17 @@ export function parseClientConfig(
 ): ClientConfig {
   const input = { ...flags, peers: flags.peers ?? env.PEERS, traitors: flags.traitors ?? env.TRAITORS };
   const parsed = clientSchema.safeParse(input);
-  const problems = parsed.success
-    ? []
-    : problemsOf(parsed.error, (k) => (k === 'peers' ? '--peers (or PEERS)' : label(k)));
+  const problems = flagProblems(flags);
+  if (!parsed.success) {
+    problems.push(...problemsOf(parsed.error, (k) => (k === 'peers' ? '--peers (or PEERS)' : label(k))));
+  }
   const traitors = parseTraitors(String(input.traitors ?? ''), seed);
   problems.push(...traitors.problems.map((p) => `--traitors (or TRAITORS): ${p}`));
-  if (parsed.success) {
-    checkShape(parsed.data.peers.length, parsed.data.t, traitors.roster, parsed.data.allowUnsafe, problems);
+  // The shape is checked whenever n and t themselves parsed, whatever else is wrong.
+  const peers = clientSchema.shape.peers.safeParse(input.peers).data;
+  const t = clientSchema.shape.t.safeParse(flags.t).data;
+  if (peers !== undefined && t !== undefined) {
+    checkShape(peers.length, t, traitors.roster, flags.allowUnsafe === true, problems);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
@@ -322,19 +335,23 @@ const runSchema = z.object({
 /** Flags of `local` and `simulate`. Without --t, t is the most that n generals tolerate. */
 export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed): LocalConfig {
   const parsed = runSchema.safeParse(flags);
-  const problems = parsed.success ? [] : problemsOf(parsed.error, label);
+  const problems = flagProblems(flags);
+  if (!parsed.success) problems.push(...problemsOf(parsed.error, label));
   const traitors = parseTraitors(String(flags.traitors ?? ''), seed);
   problems.push(...traitors.problems.map((p) => `--traitors: ${p}`));
   // Ids are checked against --generals even when another flag is bad, so all problems show at once.
   const rawN = Number(flags.generals ?? 10);
   const faults = parseFaultFlags(flags, parsed.data?.generals ?? (Number.isInteger(rawN) ? rawN : 200));
   problems.push(...faults.problems);
-  if (parsed.success) {
-    const { generals: n, allowUnsafe } = parsed.data;
-    const t = parsed.data.t ?? Math.max(0, Math.floor((n - 1) / 3));
-    checkShape(n, t, traitors.roster, allowUnsafe, problems);
-    if (parsed.data.basePort !== undefined && parsed.data.basePort + n > 65535) {
-      problems.push(`--base-port: ${parsed.data.basePort} + ${n} generals runs past port 65535`);
+  // The shape is checked whenever n and t themselves parsed, whatever else is wrong.
+  const n = runSchema.shape.generals.safeParse(flags.generals).data;
+  const tParsed = runSchema.shape.t.safeParse(flags.t);
+  if (n !== undefined && tParsed.success) {
+    const t = tParsed.data ?? Math.max(0, Math.floor((n - 1) / 3));
+    checkShape(n, t, traitors.roster, flags.allowUnsafe === true, problems);
+    const basePort = runSchema.shape.basePort.safeParse(flags.basePort).data;
+    if (basePort !== undefined && basePort + n > 65535) {
+      problems.push(`--base-port: ${basePort} + ${n} generals runs past port 65535`);
     }
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

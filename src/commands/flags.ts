@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.js';
+import { FLAG_PROBLEMS, type FlagValues } from '../config.js';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; help: string; default?: string }>;
 
@@ -8,12 +8,10 @@ const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.to
 
 /**
  * Parses `argv` against `spec`, collecting every unknown flag and stray argument rather than
- * stopping at the first, so the user sees every problem at once.
+ * stopping at the first. The problems travel with the values (under FLAG_PROBLEMS) so that the
+ * config parser reports them together with its own: the user sees every problem at once.
  */
-export function parseFlags(
-  argv: readonly string[],
-  spec: FlagSpec,
-): Record<string, string | boolean | undefined> {
+export function parseFlags(argv: readonly string[], spec: FlagSpec): FlagValues {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, { type }] of Object.entries(spec)) options[name] = { type };
   const { values, positionals } = parseArgs({
@@ -23,7 +21,7 @@ export function parseFlags(
     allowPositionals: true,
   });
   const problems: string[] = [];
-  const out: Record<string, string | boolean | undefined> = {};
+  const out: FlagValues = {};
   for (const [name, value] of Object.entries(values)) {
     const known = spec[name];
     if (known === undefined) problems.push(`--${name}: unknown flag (see --help)`);
@@ -32,7 +30,7 @@ export function parseFlags(
   }
   for (const stray of positionals)
     problems.push(`"${stray}": unexpected argument (flags take the form --name value)`);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) out[FLAG_PROBLEMS] = problems;
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { ConfigError, flagProblems } from '../config.js';
 import { listRuns, ReportInputError, readEventLogs, traceFromLogs } from '../report/from-logs.js';
 import { describeReport, writeReport } from '../report/write.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
@@ -57,13 +57,8 @@ function splitPositionals(argv: readonly string[]): { flags: string[]; positiona
 export function reportCommand(argv: readonly string[]): number {
   const { flags, positionals } = splitPositionals(argv);
   const problems: string[] = [];
-  let parsedFlags: Record<string, string | boolean | undefined> = {};
-  try {
-    parsedFlags = parseFlags(flags, FLAGS);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
+  const parsedFlags = parseFlags(flags, FLAGS);
+  problems.push(...flagProblems(parsedFlags));
   if (positionals.length === 0) problems.push('LOG_DIR: is required: the directory holding the event logs');
   if (positionals.length > 1) {
     problems.push(`"${positionals.slice(1).join(' ')}": unexpected argument (only one LOG_DIR)`);
