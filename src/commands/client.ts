@@ -1,5 +1,6 @@
 import { parseClientConfig } from '../config.js';
-import { runOnCluster } from '../net/cluster-client.js';
+import { COMMANDER } from '../core/paths.js';
+import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';
 import { traceFromCluster } from '../net/trace-client.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
@@ -53,8 +54,12 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
   const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
   try {
-    await progress.waitForGenerals(config.waitMs);
-    const facts = await runOnCluster(peers, { ...config, onLieutenantsJoined: progress.onLieutenantsJoined });
+    const unreachable = await waitForLieutenants(progress, config.waitMs, config.json);
+    const facts = await runOnCluster(peers, {
+      ...config,
+      unreachable,
+      onLieutenantsJoined: progress.onLieutenantsJoined,
+    });
     progress.stop();
     const code = printResult(summarize(facts), config.json);
     // The generals may be in containers: their traces come over GetTrace, not from their logs.
@@ -63,5 +68,25 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   } finally {
     progress.stop();
     peers.close();
+  }
+}
+
+/**
+ * Waits for every general's health. Lieutenants that never come up do not stop the run: the others
+ * decide through round deadlines, and the result names the missing ones (exit 3). Without a
+ * healthy commander there is no run at all.
+ */
+async function waitForLieutenants(
+  progress: ClusterProgress,
+  waitMs: number,
+  json: boolean,
+): Promise<Map<number, string>> {
+  try {
+    await progress.waitForGenerals(waitMs);
+    return new Map();
+  } catch (error) {
+    if (!(error instanceof GeneralsUnreachableError) || error.failures.has(COMMANDER)) throw error;
+    if (!json) process.stderr.write(`${error.message}; running without them\n`);
+    return new Map(error.failures);
   }
 }

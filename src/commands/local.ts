@@ -55,7 +55,12 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
   let reportRun: string | undefined;
   try {
-    await progress.waitForGenerals(HEALTH_WAIT_MS);
+    // A general that dies while starting (a port in use, say) ends the wait at once.
+    const died = cluster.firstExit().then((id): never => {
+      throw new GeneralsUnreachableError(new Map([[id, 'its process ended before it was healthy']]));
+    });
+    died.catch(() => {});
+    await Promise.race([progress.waitForGenerals(HEALTH_WAIT_MS), died]);
     const faulted = faultedOf(config.faults);
     const crashing = [...(config.faults ?? [])].filter(([, f]) => f.crashRound !== undefined);
     const gone = new Map(

@@ -139,6 +139,11 @@ export class LocalCluster {
     this.members[id]?.child.kill(signal);
   }
 
+  /** Resolves with the id of the first general whose process ends, whenever that is. */
+  firstExit(): Promise<number> {
+    return Promise.race(this.members.map((m) => m.exited.then(() => m.id)));
+  }
+
   exited(id: number): Promise<void> {
     return this.members[id]?.exited ?? Promise.resolve();
   }

@@ -27,6 +27,8 @@ export interface RunRequest {
   readonly timeoutMs?: number | undefined;
   /** Generals expected to fail (an injected crash): the run goes on without them, even the commander. */
   readonly expectFailures?: ReadonlySet<number> | undefined;
+  /** Generals already known to be unreachable, with why: the run goes on without asking them. */
+  readonly unreachable?: ReadonlyMap<number, string> | undefined;
   /** Stop waiting for a general's decision once its promise settles (its process ended), with why. */
   readonly gone?: ReadonlyMap<number, Promise<string>> | undefined;
   /**
@@ -101,9 +103,10 @@ export async function runOnCluster(
 ): Promise<RunFacts> {
   const { n, t, order, roster } = request;
   const started = performance.now();
-  const failures = new Map<number, string>();
+  const failures = new Map<number, string>(request.unreachable ?? []);
   const timeouts: number[] = [];
   const join = async (id: number) => {
+    if (failures.has(id)) return;
     try {
       const reply = await peers.call<object, RunAlgorithmResponse__Output>(
         id,
@@ -125,6 +128,7 @@ export async function runOnCluster(
   };
   const lieutenants = peers.peers.map((_, id) => id).filter((id) => id !== COMMANDER);
   await Promise.all(lieutenants.map(join));
+  // A lieutenant that did not join still counts on its peers' round deadlines, not ours.
   request.onLieutenantsJoined?.(
     runId,
     lieutenants.filter((id) => !failures.has(id)),
