@@ -85,6 +85,7 @@ export class GeneralServer {
           return;
         }
         setServing(this.health, true);
+        this.peers.connectAll(this.config.id);
         this.log.notice(`listening on ${this.config.host}:${port}`, {
           n: this.n,
           strategy: formatStrategy(this.config.strategy),
@@ -204,6 +205,8 @@ export class GeneralServer {
       { ...this.config.faults, crash: (round) => this.crash(round) },
     );
     this.runs.set(runId, driver);
+    // Channels that went idle or failed reconnect now, before the commander's order arrives.
+    this.peers.connectAll(id);
     driver.start();
     return driver;
   }
