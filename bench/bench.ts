@@ -79,7 +79,13 @@ async function sendOrderRtt(peers: PeerClients, n: number, t: number, samples: n
 async function measure(c: Case, log: (line: string) => void): Promise<Row> {
   const logDir = mkdtempSync(join(tmpdir(), `bench-${c.n}-`));
   const started = performance.now();
-  const cluster = await LocalCluster.start({ n: c.n, roster: new Map(), roundTimeoutMs: 5000, logDir });
+  const cluster = await LocalCluster.start({
+    n: c.n,
+    roster: new Map(),
+    roundTimeoutMs: 5000,
+    logDir,
+    compiled: true,
+  });
   const peers = new PeerClients(cluster.peers);
   try {
     await waitForGenerals(peers, 120_000);

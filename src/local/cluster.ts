@@ -16,6 +16,8 @@ export interface ClusterSpec {
   readonly basePort?: number | undefined;
   /** Injected faults by general id, passed as FAULT_* env vars. */
   readonly faults?: ReadonlyMap<number, GeneralFaults> | undefined;
+  /** Run the compiled generals in dist/ (after `npm run build`) even from source: what the bench measures. */
+  readonly compiled?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -23,10 +25,15 @@ const STOP_GRACE_MS = 3000;
 const TAIL_LINES = 20;
 
 /** The CLI entry beside this module: src/cli.ts under tsx, dist/src/cli.js once compiled. */
-function cliEntry(): { file: string; nodeArgs: string[] } {
+function cliEntry(compiled: boolean): { file: string; nodeArgs: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const js = join(here, '..', 'cli.js');
   if (existsSync(js)) return { file: js, nodeArgs: [] };
+  const built = join(here, '..', '..', 'dist', 'src', 'cli.js');
+  if (compiled) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
+    return { file: built, nodeArgs: [] };
+  }
   return { file: join(here, '..', 'cli.ts'), nodeArgs: ['--import', import.meta.resolve('tsx')] };
 }
 
@@ -74,7 +81,7 @@ export class LocalCluster {
         : Array.from({ length: spec.n }, (_, i) => (spec.basePort ?? 0) + i);
     const peers = ports.map((port) => ({ host: HOST, port }));
     const peersText = peers.map((p) => `${p.host}:${p.port}`).join(',');
-    const entry = cliEntry();
+    const entry = cliEntry(spec.compiled === true);
     const logDir = resolve(spec.logDir);
     const members = peers.map((peer, id): Member => {
       const strategy = spec.roster.get(id);
