@@ -8,6 +8,7 @@ import { reportCommand, reportHelp } from './commands/report.js';
 import { simulateCommand, simulateHelp } from './commands/simulate.js';
 import { ConfigError } from './config.js';
 import { GeneralsUnreachableError } from './net/cluster-client.js';
+import { ListenError } from './net/general-server.js';
 
 const COMMANDS = {
   general: {
@@ -60,6 +61,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof ConfigError) {
       process.stderr.write(`byzantine ${name}: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof ListenError) {
+      process.stderr.write(`byzantine ${name}: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof GeneralsUnreachableError) {
       process.stderr.write(`byzantine ${name}: ${error.message}\n`);

@@ -56,11 +56,16 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   let reportRun: string | undefined;
   try {
     // A general that dies while starting (a port in use, say) ends the wait at once.
+    const stopWaiting = new AbortController();
     const died = cluster.firstExit().then((id): never => {
-      throw new GeneralsUnreachableError(new Map([[id, 'its process ended before it was healthy']]));
+      stopWaiting.abort();
+      const address = peers.address(id);
+      throw new GeneralsUnreachableError(
+        new Map([[id, `its process at ${address} ended before it was healthy`]]),
+      );
     });
     died.catch(() => {});
-    await Promise.race([progress.waitForGenerals(HEALTH_WAIT_MS), died]);
+    await Promise.race([progress.waitForGenerals(HEALTH_WAIT_MS, stopWaiting.signal), died]);
     const faulted = faultedOf(config.faults);
     const crashing = [...(config.faults ?? [])].filter(([, f]) => f.crashRound !== undefined);
     const gone = new Map(

@@ -56,6 +56,7 @@ export async function waitForGenerals(
   peers: PeerClients,
   waitMs: number,
   onWait?: (pending: number[]) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + waitMs;
   const ids = peers.peers.map((_, id) => id);
@@ -66,9 +67,12 @@ export async function waitForGenerals(
     await Promise.all(
       ids.map(async (id) => {
         const client = healthClient(peers.address(id));
+        // Aborted: closing the channel ends the pending check at once.
+        const abort = () => client.close();
+        signal?.addEventListener('abort', abort);
         try {
           let status = '';
-          while (Date.now() < deadline) {
+          while (Date.now() < deadline && signal?.aborted !== true) {
             status = await checkHealth(client, Math.max(1, Math.min(2000, deadline - Date.now())));
             if (status === 'SERVING') {
               ready.add(id);
@@ -82,6 +86,7 @@ export async function waitForGenerals(
             `not healthy at ${peers.address(id)} after ${waitMs} ms: ${status || 'no answer'}`,
           );
         } finally {
+          signal?.removeEventListener('abort', abort);
           client.close();
         }
       }),

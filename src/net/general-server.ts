@@ -18,6 +18,11 @@ import { traceResponse, watchRunHandler } from './trace-service.js';
 /** Exit status of a general that crashed on purpose (FAULT_CRASH_ROUND). */
 export const CRASH_EXIT_STATUS = 70;
 
+/** The general could not bind its address (a port in use, say): a clean message, not a stack. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
 /** Runs kept per general; the oldest finished one is dropped to admit a new one. */
 export const MAX_RUNS = 16;
 const MAX_RUN_ID = 128;
@@ -81,7 +86,7 @@ export class GeneralServer {
     return new Promise((resolve, reject) => {
       this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
         if (error) {
-          reject(new Error(`cannot listen on ${address}: ${error.message}`, { cause: error }));
+          reject(new ListenError(`cannot listen on ${address}: ${error.message}`, { cause: error }));
           return;
         }
         setServing(this.health, true);

@@ -21,15 +21,20 @@ export class ClusterProgress {
   ) {}
 
   /** waitForGenerals, with a spinner naming the generals not yet healthy. */
-  async waitForGenerals(waitMs: number): Promise<void> {
-    if (!this.terminal.enabled) return waitForGenerals(this.peers, waitMs);
+  async waitForGenerals(waitMs: number, signal?: AbortSignal): Promise<void> {
+    if (!this.terminal.enabled) return waitForGenerals(this.peers, waitMs, undefined, signal);
     const n = this.peers.peers.length;
     const spinner = this.terminal.spin(`waiting for ${n} generals to become healthy`);
     try {
-      await waitForGenerals(this.peers, waitMs, (pending) => {
-        const list = pending.length > 8 ? `${pending.slice(0, 8).join(', ')}, …` : pending.join(', ');
-        spinner.update(`waiting for ${n} generals to become healthy: ${pending.length} not yet (${list})`);
-      });
+      await waitForGenerals(
+        this.peers,
+        waitMs,
+        (pending) => {
+          const list = pending.length > 8 ? `${pending.slice(0, 8).join(', ')}, …` : pending.join(', ');
+          spinner.update(`waiting for ${n} generals to become healthy: ${pending.length} not yet (${list})`);
+        },
+        signal,
+      );
       spinner.stop(`${n} generals healthy`);
     } catch (error) {
       spinner.stop();
