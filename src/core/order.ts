@@ -26,6 +26,13 @@ export function tallyOf(orders: Iterable<Order>): Tally {
   return tally;
 }
 
+/** One letter per value, A or R: how logs and traces write a batch compactly. */
+export function lettersOf(values: readonly Order[]): string {
+  let out = '';
+  for (const v of values) out += v === Order.ATTACK ? 'A' : 'R';
+  return out;
+}
+
 /** Strict majority; a tie falls back to RETREAT, as in Lamport, Shostak and Pease. */
 export function majority(tally: Tally): Order {
   return tally.attack > tally.retreat ? Order.ATTACK : Order.RETREAT;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lie, RoundOutcome } from '../core/general.js';
-import type { Order, Tally } from '../core/order.js';
+import { lettersOf, type Order, type Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
 import { LineSink } from './line-sink.js';
 
@@ -11,13 +11,6 @@ export function intermediateLogPath(logDir: string, id: number): string {
 
 export function eventLogPath(logDir: string, id: number): string {
   return join(logDir, `general_${id}_events.jsonl`);
-}
-
-/** Compact value string for the event log: one letter per value, A or R. */
-export function encodeValues(values: readonly Order[]): string {
-  let out = '';
-  for (const v of values) out += v === 'ATTACK' ? 'A' : 'R';
-  return out;
 }
 
 const pathText = (path: Path) => path.join('>');
@@ -67,7 +60,7 @@ export class GeneralLog {
     for (let i = 0; i < values.length; i++) {
       this.text.add(`${prefix}${pathText(paths[i] ?? [])} value=${values[i]}`);
     }
-    this.event('batch-received', { run, round, from, to: this.id, values: encodeValues(values) });
+    this.event('batch-received', { run, round, from, to: this.id, values: lettersOf(values) });
   }
 
   batchRejected(run: string, round: number, from: number, code: string, message: string): void {
@@ -82,7 +75,7 @@ export class GeneralLog {
       round,
       from: this.id,
       to,
-      values: encodeValues(values),
+      values: lettersOf(values),
       ...(error === undefined ? {} : { error }),
     });
   }

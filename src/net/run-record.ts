@@ -1,5 +1,5 @@
 import type { Batch, Lie } from '../core/general.js';
-import { encodeValues } from '../log/general-log.js';
+import { lettersOf } from '../core/order.js';
 
 export interface RecordedBatch {
   readonly round: number;
@@ -40,7 +40,7 @@ export class RunRecord {
     this.received.push({
       round: batch.round,
       sender: batch.sender,
-      values: encodeValues(batch.values),
+      values: lettersOf(batch.values),
       ...(rejected === undefined ? {} : { rejected }),
     });
   }

@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { Order } from '../core/order.js';
+import { lettersOf, type Order } from '../core/order.js';
 import type { GeneralTrace, RunTrace } from '../report/trace.js';
 import { TraceSource } from '../report/trace.js';
 import type { GetTraceResponse__Output } from './generated/byzantine/v1/GetTraceResponse.js';
@@ -11,11 +11,7 @@ import { toOrder, WireOrder } from './proto.js';
 /** Bound on fetching one general's trace: a big run's trace is a few hundred kilobytes. */
 export const TRACE_DEADLINE_MS = 10_000;
 
-const letters = (values: readonly unknown[]) => {
-  let out = '';
-  for (const v of values) out += toOrder(v) === 'ATTACK' ? 'A' : 'R';
-  return out;
-};
+const letters = (values: readonly unknown[]) => lettersOf(values.map(toOrder));
 
 const isUnspecified = (wire: unknown) => wire === WireOrder.ORDER_UNSPECIFIED || wire === 'ORDER_UNSPECIFIED';
 

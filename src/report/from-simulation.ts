@@ -1,13 +1,7 @@
+import { lettersOf } from '../core/order.js';
 import { formatStrategy, LOYAL } from '../core/strategy.js';
 import type { SimulationOutcome, SimulationSpec } from '../sim/network.js';
-import {
-  type GeneralTrace,
-  lettersOf,
-  type ReceivedBatch,
-  type RunTrace,
-  type ToldLie,
-  TraceSource,
-} from './trace.js';
+import { type GeneralTrace, type ReceivedBatch, type RunTrace, type ToldLie, TraceSource } from './trace.js';
 
 /** The trace of an in-memory run (runInMemory with keepTrace), general by general. */
 export function traceFromSimulation(spec: SimulationSpec, outcome: SimulationOutcome): RunTrace {

@@ -65,10 +65,3 @@ export interface RunTrace {
   readonly startedAt?: string | undefined;
   readonly elapsedMs?: number | undefined;
 }
-
-/** One letter per value, as the event log writes them. */
-export function lettersOf(values: readonly Order[]): string {
-  let out = '';
-  for (const v of values) out += v === 'ATTACK' ? 'A' : 'R';
-  return out;
-}
