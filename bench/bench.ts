@@ -20,17 +20,21 @@ interface Case {
   readonly n: number;
   readonly t: number;
   readonly runs: number;
+  /** LOG_VALUES for the generals: the default `auto`, or `all` to measure a log line per value. */
+  readonly logValues?: 'auto' | 'all' | 'batch';
 }
 
 const CASES: readonly Case[] = [
   { n: 10, t: 3, runs: 30 },
   { n: 31, t: 3, runs: 10 },
+  { n: 31, t: 3, runs: 5, logValues: 'all' },
   { n: 64, t: 2, runs: 5 },
 ];
 
 interface Row {
   n: number;
   t: number;
+  logValues: string;
   runs: number;
   startMs: number;
   runMsMedian: number;
@@ -82,9 +86,11 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
   const cluster = await LocalCluster.start({
     n: c.n,
     roster: new Map(),
-    roundTimeoutMs: 5000,
+    // Long enough that no value of a slow run is lost: the bench measures runs, not deadlines.
+    roundTimeoutMs: 120_000,
     logDir,
     compiled: true,
+    env: { LOG_VALUES: c.logValues ?? 'auto' },
   });
   const peers = new PeerClients(cluster.peers);
   try {
@@ -111,6 +117,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     return {
       n: c.n,
       t: c.t,
+      logValues: c.logValues ?? 'auto',
       runs: c.runs,
       startMs,
       runMsMedian,
@@ -133,6 +140,7 @@ function table(rows: Row[]): string {
   const head = [
     'n',
     't',
+    'log lines',
     'runs',
     'start ms',
     'run ms median',
@@ -147,6 +155,7 @@ function table(rows: Row[]): string {
   const body = rows.map((r) => [
     String(r.n),
     String(r.t),
+    r.logValues,
     String(r.runs),
     r.startMs.toFixed(0),
     r.runMsMedian.toFixed(1),
@@ -165,7 +174,7 @@ function table(rows: Row[]): string {
   ].join('\n');
 }
 
-const HELP = `usage: npm run bench -- [--json] [--case N:T ...]
+const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES]] ...]
 
 Starts real general processes on loopback per case, runs OM(t) repeatedly on one cluster and prints
 a table (or, with --json, an array with one object per case). Default cases: ${CASES.map((c) => `${c.n}:${c.t}`).join(', ')}.`;
@@ -183,10 +192,17 @@ async function main(): Promise<void> {
     return;
   }
   const cases = (values.case ?? []).map((text): Case => {
-    const [n, t, runs] = text.split(':').map(Number);
-    if (!Number.isInteger(n) || !Number.isInteger(t))
-      throw new Error(`--case ${text}: expected N:T or N:T:RUNS`);
-    return { n: n ?? 0, t: t ?? 0, runs: runs ?? 10 };
+    const [nText, tText, runsText, logValues = 'auto'] = text.split(':');
+    const [n, t, runs] = [nText, tText, runsText ?? '10'].map(Number);
+    if (
+      !Number.isInteger(n) ||
+      !Number.isInteger(t) ||
+      !Number.isInteger(runs) ||
+      !['auto', 'all', 'batch'].includes(logValues)
+    ) {
+      throw new Error(`--case ${text}: expected N:T, N:T:RUNS or N:T:RUNS:LOG_VALUES (auto, all, batch)`);
+    }
+    return { n: n ?? 0, t: t ?? 0, runs: runs ?? 10, logValues: logValues as 'auto' | 'all' | 'batch' };
   });
   const rows: Row[] = [];
   const progress = (line: string) => {

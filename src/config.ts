@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Order, Order as Orders } from './core/order.js';
 import { parseStrategy, type Strategy, StrategyParseError } from './core/strategy.js';
 import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './fault-config.js';
+import { VALUE_LINES, type ValueLines } from './log/general-log.js';
 
 /**
  * Every input of every command is parsed here, once, by zod: env for a general, flags for the rest.
@@ -130,6 +131,7 @@ export interface GeneralConfig {
   readonly host: string;
   readonly logDir: string;
   readonly roundTimeoutMs: number;
+  readonly valueLines: ValueLines;
   /** Injected faults (FAULT_CRASH_ROUND, FAULT_DELAY_MS, FAULT_DROP_TO); absent when none. */
   readonly faults?: GeneralFaults;
 }
@@ -147,6 +149,7 @@ const generalEnvSchema = z
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_DIR: z.string().trim().min(1, 'expected a directory').default('./logs'),
     ROUND_TIMEOUT_MS: intIn(1, 600_000, 'the round deadline in ms').default(1000),
+    LOG_VALUES: z.enum(VALUE_LINES, { message: `expected ${VALUE_LINES.join(', ')}` }).default('auto'),
     FAULT_CRASH_ROUND: unsetIfEmpty(intIn(0, 20, 'the round at whose start this general exits')),
     FAULT_DELAY_MS: unsetIfEmpty(intIn(0, 600_000, 'how long to hold back each outgoing batch, ms')),
     FAULT_DROP_TO: z.string().default(''),
@@ -170,7 +173,7 @@ const generalEnvSchema = z
     }
   });
 
-/** A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, ROUND_TIMEOUT_MS. */
+/** A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, ROUND_TIMEOUT_MS, FAULT_*. */
 export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = freshSeed): GeneralConfig {
   const problems: string[] = [];
   const parsed = generalEnvSchema.safeParse(env);
@@ -192,6 +195,7 @@ export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = fresh
     host: e.HOST,
     logDir: e.LOG_DIR,
     roundTimeoutMs: e.ROUND_TIMEOUT_MS,
+    valueLines: e.LOG_VALUES,
     ...generalFaults(e.FAULT_CRASH_ROUND, e.FAULT_DELAY_MS, parseDropList(e.FAULT_DROP_TO).ids),
   };
 }

@@ -16,6 +16,8 @@ environment:
   HOST               address to bind (default 0.0.0.0)
   LOG_DIR            where general_<ID>_intermediate.log and general_<ID>_events.jsonl go (default ./logs)
   ROUND_TIMEOUT_MS   round deadline; a value missing by then counts as RETREAT (default 1000)
+  LOG_VALUES         auto (default), all or batch: a log line per value received, or one per batch
+                     (auto: per value unless a lieutenant holds more than 2,000 values in the run)
   FAULT_CRASH_ROUND  injected fault: exit (status 70) when this round starts (0: on joining a run)
   FAULT_DELAY_MS     injected fault: hold back every outgoing batch this long; past the receiver's
                      round deadline it is refused and counts as missing
@@ -29,7 +31,7 @@ export async function generalCommand(): Promise<number> {
   // Whoever reads our stdout may go away first (a closed pipe); that must not crash the general.
   process.stdout.on('error', () => {});
   const config = parseGeneralEnv(process.env);
-  const log = new GeneralLog(config.logDir, config.id);
+  const log = new GeneralLog(config.logDir, config.id, config.valueLines);
   const server = new GeneralServer(config, log);
   const port = await server.listen();
   process.stdout.write(

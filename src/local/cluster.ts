@@ -16,6 +16,8 @@ export interface ClusterSpec {
   readonly basePort?: number | undefined;
   /** Injected faults by general id, passed as FAULT_* env vars. */
   readonly faults?: ReadonlyMap<number, GeneralFaults> | undefined;
+  /** Extra environment for every general (e.g. LOG_VALUES). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
   /** Run the compiled generals in dist/ (after `npm run build`) even from source: what the bench measures. */
   readonly compiled?: boolean;
 }
@@ -88,6 +90,7 @@ export class LocalCluster {
       const child = spawn(process.execPath, [...entry.nodeArgs, entry.file, 'general'], {
         env: {
           ...process.env,
+          ...spec.env,
           ID: String(id),
           TRAITOR: strategy === undefined ? '' : formatStrategy(strategy),
           PEERS: peersText,

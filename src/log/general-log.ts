@@ -16,6 +16,16 @@ export function eventLogPath(logDir: string, id: number): string {
 const pathText = (path: Path) => path.join('>');
 
 /**
+ * How the intermediate log shows received values: a line per value (`all`), a line per batch with
+ * its values as letters in canonical path order (`batch`), or `auto`: a line per value unless a
+ * lieutenant holds more than PER_VALUE_LIMIT values in the run (n=31, t=3 holds 22,766, and a line
+ * for each would cost a third of the run's CPU).
+ */
+export const VALUE_LINES = ['auto', 'all', 'batch'] as const;
+export type ValueLines = (typeof VALUE_LINES)[number];
+export const PER_VALUE_LIMIT = 2000;
+
+/**
  * One general's two logs: `general_<id>_intermediate.log` for people (a line per value received and
  * per lie told) and `general_<id>_events.jsonl` for tools (an event per batch, round and decision).
  */
@@ -26,6 +36,7 @@ export class GeneralLog {
   constructor(
     readonly logDir: string,
     readonly id: number,
+    private readonly valueLines: ValueLines = 'auto',
     private readonly now: () => Date = () => new Date(),
   ) {
     mkdirSync(logDir, { recursive: true, mode: 0o777 });
@@ -48,19 +59,33 @@ export class GeneralLog {
     this.event('run-started', { run, ...fields });
   }
 
+  /** Whether a run with `valuesPerLieutenant` values gets a line per value. */
+  linePerValue(valuesPerLieutenant: number): boolean {
+    if (this.valueLines === 'auto') return valuesPerLieutenant <= PER_VALUE_LIMIT;
+    return this.valueLines === 'all';
+  }
+
+  /** `paths` is only called when the values get a line each. */
   batchReceived(
     run: string,
     round: number,
     from: number,
-    paths: readonly Path[],
     values: readonly Order[],
+    perValue: boolean,
+    paths: () => readonly Path[],
   ): void {
+    const letters = lettersOf(values);
     // One timestamp per batch: a batch can hold thousands of values.
-    const prefix = `${this.now().toISOString()} run=${run} round=${round} from=${from} path=`;
-    for (let i = 0; i < values.length; i++) {
-      this.text.add(`${prefix}${pathText(paths[i] ?? [])} value=${values[i]}`);
+    const prefix = `${this.now().toISOString()} run=${run} round=${round} from=${from}`;
+    if (perValue) {
+      const held = paths();
+      for (let i = 0; i < values.length; i++) {
+        this.text.add(`${prefix} path=${pathText(held[i] ?? [])} value=${values[i]}`);
+      }
+    } else {
+      this.text.add(`${prefix} values(${values.length}, canonical path order)=${letters}`);
     }
-    this.event('batch-received', { run, round, from, to: this.id, values: lettersOf(values) });
+    this.event('batch-received', { run, round, from, to: this.id, values: letters });
   }
 
   batchRejected(run: string, round: number, from: number, code: string, message: string): void {

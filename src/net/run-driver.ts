@@ -39,6 +39,7 @@ export class RunDriver {
   readonly rounds: RoundRecord[] = [];
   /** What this general received and the lies it told, for GetTrace; round watchers, for WatchRun. */
   readonly record = new RunRecord();
+  private readonly perValue: boolean;
   rpcsAccepted = 0;
   batchesRejected = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -57,6 +58,7 @@ export class RunDriver {
     private readonly faults: DriverFaults = {},
   ) {
     this.run = new GeneralRun(spec);
+    this.perValue = log.linePerValue(this.run.expectedValues);
     log.runStarted(spec.runId, {
       n: spec.n,
       t: spec.t,
@@ -107,8 +109,9 @@ export class RunDriver {
     }
     const stored = result.stored ?? new Int32Array(0);
     this.record.batch(batch);
-    const paths = Array.from(stored, (index) => this.run.pathAt(index));
-    this.log.batchReceived(this.runId, batch.round, batch.sender, paths, batch.values);
+    this.log.batchReceived(this.runId, batch.round, batch.sender, batch.values, this.perValue, () =>
+      Array.from(stored, (index) => this.run.pathAt(index)),
+    );
     this.apply(result);
     return stored.length;
   }
