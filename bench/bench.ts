@@ -39,6 +39,8 @@ interface Row {
   startMs: number;
   runMsMedian: number;
   runMsP95: number;
+  /** CPU of all generals together per run: on 2 cores a run cannot take less than half of it. */
+  cpuMsPerRun: number;
   rttMsMedian: number;
   floorRatio: number;
   rpcs: number;
@@ -51,6 +53,13 @@ const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 };
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 function peakRssMb(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
@@ -99,6 +108,9 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     log(`n=${c.n} t=${c.t}: ${c.n} generals healthy in ${startMs.toFixed(0)} ms; warming up`);
     const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map() };
     await runOnCluster(peers, request);
+    const clusterCpu = () =>
+      Array.from({ length: c.n }, (_, id) => cpuMs(cluster.pid(id))).reduce((a, b) => a + b, 0);
+    const cpuBefore = clusterCpu();
     const times: number[] = [];
     let rpcs = 0;
     let messages = 0;
@@ -111,6 +123,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       agreed &&= result.ic1 && result.ic2 && result.unreachable.length === 0;
       log(`n=${c.n} t=${c.t}: run ${i + 1}/${c.runs} ${result.elapsedMs.toFixed(1)} ms`);
     }
+    const cpuMsPerRun = (clusterCpu() - cpuBefore) / c.runs;
     const rttMsMedian = await sendOrderRtt(peers, c.n, c.t, 50);
     const runMsMedian = quantile(times, 0.5);
     const rss = Array.from({ length: c.n }, (_, id) => peakRssMb(cluster.pid(id)));
@@ -122,6 +135,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       startMs,
       runMsMedian,
       runMsP95: quantile(times, 0.95),
+      cpuMsPerRun,
       rttMsMedian,
       floorRatio: runMsMedian / ((c.t + 1) * rttMsMedian),
       rpcs,
@@ -145,6 +159,7 @@ function table(rows: Row[]): string {
     'start ms',
     'run ms median',
     'run ms p95',
+    'CPU ms per run (all generals)',
     'SendOrder rtt ms',
     'run / (t+1) rtt',
     'RPCs',
@@ -160,6 +175,7 @@ function table(rows: Row[]): string {
     r.startMs.toFixed(0),
     r.runMsMedian.toFixed(1),
     r.runMsP95.toFixed(1),
+    r.cpuMsPerRun.toFixed(0),
     r.rttMsMedian.toFixed(2),
     r.floorRatio.toFixed(1),
     r.rpcs.toLocaleString('en-US'),
