@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
 import type { GeneralConfig } from '../config.js';
-import { batchSize } from '../core/counts.js';
+import { batchSize, valuesPerLieutenant } from '../core/counts.js';
 import type { Batch, RejectionCode } from '../core/general.js';
 import { COMMANDER } from '../core/paths.js';
 import { formatStrategy } from '../core/strategy.js';
@@ -26,6 +26,7 @@ export class ListenError extends Error {
 /** Runs kept per general; the oldest finished one is dropped to admit a new one. */
 export const MAX_RUNS = 16;
 const MAX_RUN_ID = 128;
+const MAX_VALUES_PER_LIEUTENANT = 1_000_000;
 
 const STATUS_OF: Record<RejectionCode, grpc.status> = {
   'wrong-receiver': grpc.status.INVALID_ARGUMENT,
@@ -183,6 +184,13 @@ export class GeneralServer {
         grpc.status.INVALID_ARGUMENT,
         `t=${t} is too deep for ${n} generals (at most ${n - 2})`,
       );
+    if (valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) {
+      // Each held value is a node of the EIG tree in memory: a deep enough t would exhaust it.
+      throw new RpcError(
+        grpc.status.RESOURCE_EXHAUSTED,
+        `t=${t} with ${n} generals means ${valuesPerLieutenant(n, t).toLocaleString('en-US')} values per lieutenant; this general holds at most ${MAX_VALUES_PER_LIEUTENANT.toLocaleString('en-US')}`,
+      );
+    }
     if (algorithm === 2 || algorithm === 'SM') {
       throw new RpcError(grpc.status.UNIMPLEMENTED, 'algorithm SM is not available on this general; use OM');
     }
