@@ -13,7 +13,7 @@ import { addHealth, setServing } from './health.js';
 import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
 import { byzantineProto, toOrder, toWire, WireOrder } from './proto.js';
 import { RunDriver } from './run-driver.js';
-import { traceResponse, watchRunHandler } from './trace-service.js';
+import { roundReport, traceResponse, watchRunHandler } from './trace-service.js';
 
 /** Exit status of a general that crashed on purpose (FAULT_CRASH_ROUND). */
 export const CRASH_EXIT_STATUS = 70;
@@ -295,13 +295,7 @@ export class GeneralServer {
       valuesSent: general.sentValues,
       lies: general.lies,
       elapsedMs: run.elapsedMs,
-      rounds: run.rounds.map((r) => ({
-        round: r.round,
-        batchesExpected: r.batchesExpected,
-        batchesReceived: r.batchesReceived,
-        timedOut: r.timedOut,
-        elapsedMs: r.elapsedMs,
-      })),
+      rounds: run.record.rounds.map(roundReport),
     };
   }
 }

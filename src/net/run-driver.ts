@@ -13,14 +13,6 @@ import type { GeneralFaults } from '../fault-config.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { RunRecord } from './run-record.js';
 
-export interface RoundRecord {
-  readonly round: number;
-  readonly batchesExpected: number;
-  readonly batchesReceived: number;
-  readonly timedOut: boolean;
-  readonly elapsedMs: number;
-}
-
 /** Injected faults, applied where batches leave and rounds start; `crash` ends the process. */
 export interface DriverFaults extends GeneralFaults {
   /** Called once, when the crash round starts; the driver sends and answers nothing after it. */
@@ -36,7 +28,6 @@ export type SendBatch = (batch: Batch) => Promise<boolean>;
  */
 export class RunDriver {
   readonly run: GeneralRun;
-  readonly rounds: RoundRecord[] = [];
   /** What this general received and the lies it told, for GetTrace; round watchers, for WatchRun. */
   readonly record = new RunRecord();
   private readonly perValue: boolean;
@@ -141,10 +132,9 @@ export class RunDriver {
     this.record.told(step.lies);
     for (const outcome of step.completed) {
       const now = performance.now();
-      const record = { ...outcome, elapsedMs: now - this.roundStartedAt };
-      this.rounds.push(record);
-      this.log.roundClosed(this.runId, outcome, record.elapsedMs);
-      this.record.roundClosed(record);
+      const closed = { ...outcome, elapsedMs: now - this.roundStartedAt };
+      this.log.roundClosed(this.runId, outcome, closed.elapsedMs);
+      this.record.roundClosed(closed);
       this.roundStartedAt = now;
     }
     // A lieutenant starts round r when round r-1 closes, before it relays round r.

@@ -40,7 +40,8 @@ export function traceResponse(id: number, driver: RunDriver): GetTraceResponse {
   };
 }
 
-const roundReport = (closed: ClosedRound): RoundReport => ({
+/** A closed round as the wire reports it (GetDecision, GetTrace, WatchRun). */
+export const roundReport = (closed: ClosedRound): RoundReport => ({
   round: closed.round,
   batchesExpected: closed.batchesExpected,
   batchesReceived: closed.batchesReceived,
