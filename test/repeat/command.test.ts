@@ -164,20 +164,22 @@ describe('--repeat K --seed S', () => {
     try {
       await waitForGenerals(peers, 60_000);
       const peerList = cluster.peers.map((p) => `${p.host}:${p.port}`).join(',');
-      const run = await byzantineAsync(
-        'client',
-        '--t',
-        '1',
-        '--peers',
-        peerList,
-        '--traitors',
-        '2:flip',
-        '--repeat',
-        '4',
-        '--seed',
-        '3',
-        '--json',
-      );
+      const repeatRuns = () =>
+        byzantineAsync(
+          'client',
+          '--t',
+          '1',
+          '--peers',
+          peerList,
+          '--traitors',
+          '2:flip',
+          '--repeat',
+          '4',
+          '--seed',
+          '3',
+          '--json',
+        );
+      const run = await repeatRuns();
       assert.equal(run.status, 0, run.stderr);
       const summary = JSON.parse(run.stdout) as RepeatSummary;
       assert.equal(summary.agreed, 4);
@@ -190,24 +192,7 @@ describe('--repeat K --seed S', () => {
         );
       }
       // The seed decides the orders: the same seed, the same orders.
-      const again = JSON.parse(
-        (
-          await byzantineAsync(
-            'client',
-            '--t',
-            '1',
-            '--peers',
-            peerList,
-            '--traitors',
-            '2:flip',
-            '--repeat',
-            '4',
-            '--seed',
-            '3',
-            '--json',
-          )
-        ).stdout,
-      ) as RepeatSummary;
+      const again = JSON.parse((await repeatRuns()).stdout) as RepeatSummary;
       assert.deepEqual(
         again.runs.map((r) => r.order),
         summary.runs.map((r) => r.order),
