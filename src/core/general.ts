@@ -2,7 +2,7 @@ import { batchesExpected, batchSize, valuesPerLieutenant } from './counts.js';
 import { DEFAULT_ORDER, majority, type Order, type Tally } from './order.js';
 import { type PathTable, pathTable } from './path-table.js';
 import { COMMANDER, type Path } from './paths.js';
-import { formatStrategy, isTraitor, type Strategy, valueToSend } from './strategy.js';
+import { isTraitor, type Strategy, valueToSend } from './strategy.js';
 
 /** One round's values from one sender to one receiver, in canonical path order. */
 export interface Batch {
@@ -319,10 +319,6 @@ export class GeneralRun {
     if (strategy.kind === 'silent' || (values.length === 0 && loyal.length > 0)) return;
     this.valuesSent += values.length;
     step.outbox.push({ runId, round, sender: id, receiver, values });
-  }
-
-  describe(): string {
-    return `general ${this.spec.id} (${formatStrategy(this.spec.strategy)}) in run ${this.spec.runId}`;
   }
 }
 

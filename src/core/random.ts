@@ -18,18 +18,3 @@ export function draw(seed: number, ...coordinates: number[]): number {
   for (const c of coordinates) state = mix32(state ^ mix32(c + 0x632be5ab));
   return state;
 }
-
-/** A sequential generator for sweeps and repeated runs: each call advances a counter. */
-export class SeededSequence {
-  private counter = 0;
-  constructor(readonly seed: number) {}
-
-  next(): number {
-    return draw(this.seed, this.counter++);
-  }
-
-  /** An integer in [0, bound). */
-  below(bound: number): number {
-    return this.next() % bound;
-  }
-}

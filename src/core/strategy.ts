@@ -2,15 +2,6 @@ import { type Order, opposite } from './order.js';
 import { draw } from './random.js';
 
 /** How a general treats what it sends: DESIGN.md's table, the contract other parts rely on. */
-export const StrategyKind = {
-  loyal: 'loyal',
-  equivocate: 'equivocate',
-  flip: 'flip',
-  silent: 'silent',
-  random: 'random',
-} as const;
-export type StrategyKind = (typeof StrategyKind)[keyof typeof StrategyKind];
-
 export type Strategy =
   | { readonly kind: 'loyal' | 'equivocate' | 'flip' | 'silent' }
   | { readonly kind: 'random'; readonly seed: number };

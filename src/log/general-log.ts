@@ -151,10 +151,6 @@ export class GeneralLog {
     return this.files;
   }
 
-  flush(): Promise<void> {
-    return Promise.all([this.text.flush(), this.events.flush()]).then(() => undefined);
-  }
-
   close(): Promise<void> {
     return Promise.all([this.text.close(), this.events.close()]).then(() => undefined);
   }

@@ -1,4 +1,4 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 
 /** A gRPC failure with an explicit status and details, for handlers to return. */
 export class RpcError extends Error {
@@ -28,8 +28,4 @@ export class PeerCallError extends Error {
     const what = cause instanceof Error ? cause.message : String(cause);
     super(`general ${peer}: ${method} failed: ${what}`, { cause });
   }
-}
-
-export function statusName(code: number): string {
-  return grpc.status[code] ?? String(code);
 }
