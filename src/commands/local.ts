@@ -1,12 +1,10 @@
 import { parseRunConfig } from '../config.js';
-import { LocalCluster } from '../local/cluster.js';
-import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
-import { PeerClients } from '../net/peers.js';
+import { GeneralsUnreachableError } from '../net/cluster-client.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
 import { TerminalProgress } from '../progress/terminal.js';
-import { summarize } from '../run/result.js';
-import { FAULT_FLAGS, FAULT_HELP, faultedOf } from './fault-flags.js';
+import { FAULT_FLAGS, FAULT_HELP } from './fault-flags.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
+import { runWithFaults, waitForCluster, withLocalCluster } from './local-run.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { isRepeat, localRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
 import { REPORT_FLAG, refuseReportWithRepeat, saveLogReport, withReportFlag } from './report-flag.js';
@@ -33,70 +31,37 @@ export const localHelp = helpText(
   `\n${STRATEGY_HELP}\n\n${FAULT_HELP}\n\n${REPEAT_HELP.local}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
 );
 
-const HEALTH_WAIT_MS = 30_000;
-
 export async function localCommand(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
   if (isRepeat(flags)) return localRepeat(refuseReportWithRepeat(flags));
   const { config, report } = withReportFlag(flags, (rest) => parseRunConfig(rest));
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
-  const cluster = await LocalCluster.start(config);
-  const peers = new PeerClients(cluster.peers);
-  // Ctrl-C or a kill: take every general down before leaving.
-  const interrupt = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping ${config.n} generals\n`);
-    peers.close();
-    cluster.stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
-  const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
   let reportRun: string | undefined;
   try {
-    // A general that dies while starting (a port in use, say) ends the wait at once.
-    const stopWaiting = new AbortController();
-    const died = cluster.firstExit().then((id): never => {
-      stopWaiting.abort();
-      const address = peers.address(id);
-      throw new GeneralsUnreachableError(
-        new Map([[id, `its process at ${address} ended before it was healthy`]]),
-      );
+    return await withLocalCluster(config, config.roster, async (cluster, peers) => {
+      // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
+      const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
+      try {
+        await waitForCluster(cluster, peers, progress);
+        const { runId, result } = await runWithFaults(cluster, peers, config, { ...config, progress });
+        progress.stop();
+        reportRun = runId;
+        return printResult(result, config.json);
+      } catch (error) {
+        if (!(error instanceof GeneralsUnreachableError)) throw error;
+        const casualties = cluster.casualties();
+        const lines = [...error.failures].map(([id, why]) => {
+          const exit = casualties.get(id);
+          return `  general ${id}: ${why}${exit === undefined ? '' : `\n    process ended: ${exit}`}`;
+        });
+        process.stderr.write(`could not reach ${error.failures.size} general(s):\n${lines.join('\n')}\n`);
+        return 3;
+      } finally {
+        progress.stop();
+      }
     });
-    died.catch(() => {});
-    await Promise.race([progress.waitForGenerals(HEALTH_WAIT_MS, stopWaiting.signal), died]);
-    const faulted = faultedOf(config.faults);
-    const crashing = [...(config.faults ?? [])].filter(([, f]) => f.crashRound !== undefined);
-    const gone = new Map(
-      crashing.map(([id]) => [id, cluster.exited(id).then(() => cluster.casualties().get(id) ?? 'exited')]),
-    );
-    const facts = await runOnCluster(peers, {
-      ...config,
-      expectFailures: new Set(faulted.keys()),
-      gone,
-      onLieutenantsJoined: progress.onLieutenantsJoined,
-    });
-    progress.stop();
-    reportRun = facts.runId;
-    return printResult(summarize({ ...facts, faulted }), config.json);
-  } catch (error) {
-    if (error instanceof GeneralsUnreachableError) {
-      const casualties = cluster.casualties();
-      const lines = [...error.failures].map(([id, why]) => {
-        const exit = casualties.get(id);
-        return `  general ${id}: ${why}${exit === undefined ? '' : `\n    process ended: ${exit}`}`;
-      });
-      process.stderr.write(`could not reach ${error.failures.size} general(s):\n${lines.join('\n')}\n`);
-      return 3;
-    }
-    throw error;
   } finally {
-    process.removeListener('SIGINT', interrupt);
-    process.removeListener('SIGTERM', interrupt);
-    progress.stop();
-    peers.close();
-    await cluster.stop();
     // Read once the generals have stopped, so that every event is on disk.
     if (report !== undefined && reportRun !== undefined) {
       saveLogReport(report, config.logDir, reportRun, config.json);

@@ -10,7 +10,6 @@ import {
   problemsOf,
 } from '../config.js';
 import type { Order } from '../core/order.js';
-import { LocalCluster } from '../local/cluster.js';
 import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';
 import {
@@ -25,10 +24,10 @@ import {
   repeatedRun,
   summarizeRepeat,
 } from '../run/repeat.js';
-import { exitCodeOf, type RunResult, summarize } from '../run/result.js';
+import { exitCodeOf, summarize } from '../run/result.js';
 import { simulate } from '../sim/simulate.js';
-import { faultedOf } from './fault-flags.js';
 import type { FlagSpec } from './flags.js';
+import { runWithFaults, waitForCluster, withLocalCluster } from './local-run.js';
 
 /** `--repeat K --seed S` on simulate, local and client: K runs drawn from S, then a summary. */
 export const REPEAT_FLAGS: FlagSpec = {
@@ -162,8 +161,6 @@ export function simulateRepeat(flags: FlagValues): Promise<number> {
   });
 }
 
-const HEALTH_WAIT_MS = 30_000;
-
 export function localRepeat(flags: FlagValues): Promise<number> {
   const { base, runs, seed, order } = parseRepeat(flags, (f) => parseRunConfig(f), true);
   const { n, t } = base;
@@ -173,36 +170,19 @@ export function localRepeat(flags: FlagValues): Promise<number> {
     .filter((k) => typeof flags[k] === 'string')
     .map((k) => ` --${k} ${String(flags[k])}`)
     .join('');
-  const faulted = faultedOf(base.faults);
   return repeat(plan, base.json, async (drawn) => {
     const replay = `byzantine local --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)} --round-timeout ${base.roundTimeoutMs}${faultFlags}${unsafeFlag(n, t)}`;
-    const cluster = await LocalCluster.start({ ...base, roster: new Map(drawn.roster) });
-    const peers = new PeerClients(cluster.peers);
-    try {
-      await waitForGenerals(peers, HEALTH_WAIT_MS);
-      const gone = new Map(
-        [...(base.faults ?? [])]
-          .filter(([, f]) => f.crashRound !== undefined)
-          .map(
-            ([id]) => [id, cluster.exited(id).then(() => cluster.casualties().get(id) ?? 'exited')] as const,
-          ),
-      );
-      const facts = await runOnCluster(peers, {
-        ...base,
-        order: drawn.order,
-        roster: drawn.roster,
-        expectFailures: new Set(faulted.keys()),
-        gone,
-      });
-      const result: RunResult = summarize({ ...facts, faulted });
-      return repeatedRun(drawn, result, exitCodeOf(result), replay);
-    } catch (error) {
-      if (error instanceof GeneralsUnreachableError) return unreachableRun(drawn, error, replay);
-      throw error;
-    } finally {
-      peers.close();
-      await cluster.stop();
-    }
+    const roster = new Map(drawn.roster);
+    return withLocalCluster(base, roster, async (cluster, peers) => {
+      try {
+        await waitForCluster(cluster, peers);
+        const { result } = await runWithFaults(cluster, peers, base, { order: drawn.order, roster });
+        return repeatedRun(drawn, result, exitCodeOf(result), replay);
+      } catch (error) {
+        if (error instanceof GeneralsUnreachableError) return unreachableRun(drawn, error, replay);
+        throw error;
+      }
+    });
   });
 }
 
