@@ -194,13 +194,23 @@ export class RunDriver {
       });
   }
 
+  /**
+   * Round r ends at the latest (r+1) round deadlines after the general joined: the lock-step
+   * schedule of the synchronous model. Timing each round from the end of the one before would let
+   * a general that finished a round early (a silent traitor, who awaits no batch from itself)
+   * close its next round just as the others, still waiting out the deadline, send to it.
+   */
   private armDeadline(): void {
     this.dispose();
     const round = this.run.round;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.apply(this.run.expire(round));
-    }, this.roundTimeoutMs);
+    const due = this.startedAt + (round + 1) * this.roundTimeoutMs;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.apply(this.run.expire(round));
+      },
+      Math.max(0, due - performance.now()),
+    );
     this.timer.unref();
   }
 

@@ -4,6 +4,8 @@ import { exitCodeOf } from '../../src/run/result.js';
 import { type FaultRun, runWithFaults } from './harness.js';
 
 const ROUND_TIMEOUT_MS = 3000;
+/** Round 1, the last for t=1, ends 2 deadlines after a general joins: this is 1.5 s past that. */
+const LATE_DELAY_MS = 2.5 * ROUND_TIMEOUT_MS;
 const runs: FaultRun[] = [];
 after(() => Promise.all(runs.map((r) => r.cleanup())));
 
@@ -14,7 +16,7 @@ describe('--delay ID:MS on real processes', () => {
       t: 1,
       order: 'ATTACK',
       roundTimeoutMs: ROUND_TIMEOUT_MS,
-      faults: new Map([[3, { delayMs: 2 * ROUND_TIMEOUT_MS }]]),
+      faults: new Map([[3, { delayMs: LATE_DELAY_MS }]]),
     });
     runs.push(run);
     const { result } = run;
@@ -38,10 +40,10 @@ describe('--delay ID:MS on real processes', () => {
     const delays = (await run.events(3)).filter((e) => e.type === 'fault');
     assert.deepEqual(
       delays.map((e) => [e.fault, e.round, e.to, e.delayMs]),
-      [1, 2, 4].map((to) => ['delay', 1, to, 2 * ROUND_TIMEOUT_MS]),
+      [1, 2, 4].map((to) => ['delay', 1, to, LATE_DELAY_MS]),
     );
     assert.equal(
-      (await run.intermediateLog(3)).match(/FAULT delay: round 1 to \d: held back 6000 ms/g)?.length,
+      (await run.intermediateLog(3)).match(/FAULT delay: round 1 to \d: held back 7500 ms/g)?.length,
       3,
     );
   });
