@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { ALGORITHMS, type Algorithm, maximumTraitors } from './core/algorithm.js';
 import { type Order, Order as Orders } from './core/order.js';
 import { parseStrategy, type Strategy, StrategyParseError } from './core/strategy.js';
 import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './fault-config.js';
@@ -114,6 +115,29 @@ export const orderSchema = z
   .refine((s): s is Order => s === Orders.ATTACK || s === Orders.RETREAT, 'expected ATTACK or RETREAT')
   .transform((s) => s as Order);
 
+export const algorithmSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toLowerCase())
+  .refine((s): s is Algorithm => (ALGORITHMS as readonly string[]).includes(s), 'expected om or sm')
+  .transform((s) => s as Algorithm);
+
+const onOff = (what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((s) => s.toLowerCase())
+    .refine((s) => s === 'on' || s === 'off', `expected on or off (${what})`)
+    .transform((s) => s === 'on');
+
+/** How a general proves and checks who speaks: Ed25519 keys from files, or nothing (AUTH=off). */
+export type GeneralAuth =
+  | { readonly mode: 'off' }
+  | { readonly mode: 'on'; readonly privateKeyFile: string; readonly publicKeysDir: string };
+
+/** How the client signs its control requests. */
+export type ClientAuth = { readonly mode: 'off' } | { readonly mode: 'on'; readonly keyFile: string };
+
 export function problemsOf(error: z.ZodError, label: (key: string) => string): string[] {
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
@@ -134,6 +158,7 @@ export interface GeneralConfig {
   readonly valueLines: ValueLines;
   /** Injected faults (FAULT_CRASH_ROUND, FAULT_DELAY_MS, FAULT_DROP_TO); absent when none. */
   readonly faults?: GeneralFaults;
+  readonly auth: GeneralAuth;
 }
 
 /** An optional env var where empty means unset. */
@@ -153,8 +178,26 @@ const generalEnvSchema = z
     FAULT_CRASH_ROUND: unsetIfEmpty(intIn(0, 20, 'the round at whose start this general exits')),
     FAULT_DELAY_MS: unsetIfEmpty(intIn(0, 600_000, 'how long to hold back each outgoing batch, ms')),
     FAULT_DROP_TO: z.string().default(''),
+    AUTH: onOff('whether to sign and verify every message').default(true),
+    PRIVATE_KEY_FILE: unsetIfEmpty(z.string().trim()),
+    PUBLIC_KEYS_DIR: unsetIfEmpty(z.string().trim()),
   })
   .superRefine((env, ctx) => {
+    if (env.AUTH) {
+      const needed = {
+        PRIVATE_KEY_FILE: `this general's Ed25519 private key (PEM); generate-compose.ts writes keys/private/general_${env.ID}.pem`,
+        PUBLIC_KEYS_DIR:
+          "the directory of every general's and the client's public key (general_<id>.pem, client.pem)",
+      } as const;
+      for (const [name, what] of Object.entries(needed)) {
+        if (env[name as keyof typeof needed] !== undefined) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `is required: ${what}; or set AUTH=off to run without authentication (any process that can reach a general could then speak for another)`,
+        });
+      }
+    }
     const drop = parseDropList(env.FAULT_DROP_TO);
     const bad = [...drop.bad, ...drop.ids.filter((id) => id === env.ID || id >= env.PEERS.length)];
     if (bad.length > 0) {
@@ -173,7 +216,10 @@ const generalEnvSchema = z
     }
   });
 
-/** A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, ROUND_TIMEOUT_MS, FAULT_*. */
+/**
+ * A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, ROUND_TIMEOUT_MS, FAULT_*,
+ * AUTH (on by default), PRIVATE_KEY_FILE and PUBLIC_KEYS_DIR (required unless AUTH=off).
+ */
 export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = freshSeed): GeneralConfig {
   const problems: string[] = [];
   const parsed = generalEnvSchema.safeParse(env);
@@ -196,6 +242,10 @@ export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = fresh
     logDir: e.LOG_DIR,
     roundTimeoutMs: e.ROUND_TIMEOUT_MS,
     valueLines: e.LOG_VALUES,
+    auth:
+      e.AUTH && e.PRIVATE_KEY_FILE !== undefined && e.PUBLIC_KEYS_DIR !== undefined
+        ? { mode: 'on', privateKeyFile: e.PRIVATE_KEY_FILE, publicKeysDir: e.PUBLIC_KEYS_DIR }
+        : { mode: 'off' },
     ...generalFaults(e.FAULT_CRASH_ROUND, e.FAULT_DELAY_MS, parseDropList(e.FAULT_DROP_TO).ids),
   };
 }
@@ -229,6 +279,9 @@ export const flagText = {
   basePort: '--base-port',
   roundTimeout: '--round-timeout',
   logDir: '--log-dir',
+  algorithm: '--algorithm',
+  auth: '--auth',
+  key: '--key',
 } as const;
 
 const label = (key: string) => (flagText as Record<string, string>)[key] ?? `--${key}`;
@@ -236,18 +289,35 @@ const label = (key: string) => (flagText as Record<string, string>)[key] ?? `--$
 export interface RunShape {
   readonly n: number;
   readonly t: number;
+  readonly algorithm: Algorithm;
   readonly order: Order;
   readonly roster: Roster;
   readonly allowUnsafe: boolean;
   readonly json: boolean;
 }
 
-function checkShape(n: number, t: number, roster: Roster, allowUnsafe: boolean, problems: string[]): void {
+interface Shape {
+  readonly n: number;
+  readonly t: number;
+  readonly roster: Roster;
+  readonly allowUnsafe: boolean;
+  readonly algorithm: Algorithm;
+}
+
+/** SM(t) works for any n >= t+2; the n > 3t bound is OM's alone. */
+function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: string[]): void {
   for (const id of roster.keys()) {
     if (id >= n) problems.push(`--traitors: general ${id} is out of range: ids are 0..${n - 1}`);
   }
-  if (t > n - 2) problems.push(`--t: ${t} is too deep for ${n} generals: t must be at most n-2=${n - 2}`);
-  else if (n <= 3 * t && !allowUnsafe) problems.push(`--t: ${unsafeBoundMessage(n, t)}`);
+  if (t > n - 2) {
+    problems.push(
+      `--t: ${t} is too deep for ${n} generals: t must be at most n-2=${n - 2} (SM(t) needs n >= t+2, a commander, t traitors and one loyal lieutenant)`,
+    );
+  } else if (algorithm === 'om' && n <= 3 * t && !allowUnsafe) {
+    problems.push(
+      `--t: ${unsafeBoundMessage(n, t)}; or --algorithm sm, which signed messages make safe for any n >= t+2`,
+    );
+  }
 }
 
 export interface ClientConfig extends RunShape {
@@ -255,9 +325,13 @@ export interface ClientConfig extends RunShape {
   readonly timeoutMs: number | undefined;
   readonly waitMs: number;
   readonly roundTimeoutMs: number | undefined;
+  readonly auth: ClientAuth;
 }
 
 const clientSchema = z.object({
+  algorithm: algorithmSchema.default('om'),
+  auth: onOff('sign control requests with the client key').default(true),
+  key: unsetIfEmpty(z.string().trim()),
   order: orderSchema,
   t: intIn(0, 20, 'the number of traitors to tolerate'),
   peers: peersSchema,
@@ -284,25 +358,47 @@ export function parseClientConfig(
   env: NodeJS.ProcessEnv,
   seed: SeedSource = freshSeed,
 ): ClientConfig {
-  const input = { ...flags, peers: flags.peers ?? env.PEERS, traitors: flags.traitors ?? env.TRAITORS };
+  const input = {
+    ...flags,
+    peers: flags.peers ?? env.PEERS,
+    traitors: flags.traitors ?? env.TRAITORS,
+    auth: flags.auth ?? env.AUTH,
+    key: flags.key ?? env.CLIENT_KEY_FILE,
+  };
   const parsed = clientSchema.safeParse(input);
   const problems = flagProblems(flags);
-  if (!parsed.success) {
-    problems.push(...problemsOf(parsed.error, (k) => (k === 'peers' ? '--peers (or PEERS)' : label(k))));
+  const envNames: Record<string, string> = {
+    peers: '--peers (or PEERS)',
+    auth: '--auth (or AUTH)',
+    key: '--key (or CLIENT_KEY_FILE)',
+  };
+  if (!parsed.success) problems.push(...problemsOf(parsed.error, (k) => envNames[k] ?? label(k)));
+  const authOff =
+    String(input.auth ?? '')
+      .trim()
+      .toLowerCase() === 'off';
+  if (!authOff && String(input.key ?? '').trim() === '') {
+    problems.push(
+      "--key (or CLIENT_KEY_FILE): is required: the client's Ed25519 private key (PEM; generate-compose.ts writes keys/private/client.pem); or --auth off (AUTH=off) for generals that run with AUTH=off",
+    );
   }
   const traitors = parseTraitors(String(input.traitors ?? ''), seed);
   problems.push(...traitors.problems.map((p) => `--traitors (or TRAITORS): ${p}`));
   // The shape is checked whenever n and t themselves parsed, whatever else is wrong.
   const peers = clientSchema.shape.peers.safeParse(input.peers).data;
   const t = clientSchema.shape.t.safeParse(flags.t).data;
+  const algorithm = clientSchema.shape.algorithm.safeParse(flags.algorithm).data ?? 'om';
   if (peers !== undefined && t !== undefined) {
-    checkShape(peers.length, t, traitors.roster, flags.allowUnsafe === true, problems);
+    const allowUnsafe = flags.allowUnsafe === true;
+    checkShape({ n: peers.length, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return {
     n: c.peers.length,
     t: c.t,
+    algorithm: c.algorithm,
+    auth: c.auth && c.key !== undefined ? { mode: 'on', keyFile: c.key } : { mode: 'off' },
     order: c.order,
     roster: traitors.roster,
     allowUnsafe: c.allowUnsafe,
@@ -321,9 +417,13 @@ export interface LocalConfig extends RunShape {
   readonly timeoutMs: number | undefined;
   /** `local` only: injected faults by general id; absent when none. */
   readonly faults?: ReadonlyMap<number, GeneralFaults>;
+  /** `local`: sign and verify with ephemeral keys (on by default). SM signs its chains always. */
+  readonly auth: boolean;
 }
 
 const runSchema = z.object({
+  algorithm: algorithmSchema.default('om'),
+  auth: onOff('sign and verify every message with ephemeral keys').default(true),
   generals: intIn(2, 200, 'the number of generals').default(10),
   t: intIn(0, 20, 'the number of traitors to tolerate').optional(),
   order: orderSchema.default(Orders.ATTACK),
@@ -336,7 +436,7 @@ const runSchema = z.object({
   allowUnsafe: z.boolean().default(false),
 });
 
-/** Flags of `local` and `simulate`. Without --t, t is the most that n generals tolerate. */
+/** Flags of `local` and `simulate`. Without --t, t is the most that n generals tolerate under the algorithm. */
 export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed): LocalConfig {
   const parsed = runSchema.safeParse(flags);
   const problems = flagProblems(flags);
@@ -350,9 +450,11 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   // The shape is checked whenever n and t themselves parsed, whatever else is wrong.
   const n = runSchema.shape.generals.safeParse(flags.generals).data;
   const tParsed = runSchema.shape.t.safeParse(flags.t);
+  const algorithm = runSchema.shape.algorithm.safeParse(flags.algorithm).data ?? 'om';
   if (n !== undefined && tParsed.success) {
-    const t = tParsed.data ?? Math.max(0, Math.floor((n - 1) / 3));
-    checkShape(n, t, traitors.roster, flags.allowUnsafe === true, problems);
+    const t = tParsed.data ?? maximumTraitors(algorithm, n);
+    const allowUnsafe = flags.allowUnsafe === true;
+    checkShape({ n, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
     const basePort = runSchema.shape.basePort.safeParse(flags.basePort).data;
     if (basePort !== undefined && basePort + n > 65535) {
       problems.push(`--base-port: ${basePort} + ${n} generals runs past port 65535`);
@@ -362,7 +464,9 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   const c = parsed.data;
   return {
     n: c.generals,
-    t: c.t ?? Math.max(0, Math.floor((c.generals - 1) / 3)),
+    t: c.t ?? maximumTraitors(c.algorithm, c.generals),
+    algorithm: c.algorithm,
+    auth: c.auth,
     order: c.order,
     roster: traitors.roster,
     allowUnsafe: c.allowUnsafe,

@@ -2,15 +2,21 @@ import { batchesExpected, batchSize, valuesPerLieutenant } from './counts.js';
 import { DEFAULT_ORDER, majority, type Order, type Tally } from './order.js';
 import { type PathTable, pathTable } from './path-table.js';
 import { COMMANDER, type Path } from './paths.js';
+import type { ProtocolRun } from './protocol-run.js';
+import type { ChainProof } from './signatures.js';
 import { isTraitor, type Strategy, valueToSend } from './strategy.js';
 
-/** One round's values from one sender to one receiver, in canonical path order. */
+/**
+ * One round's values from one sender to one receiver: under OM in canonical path order; under SM
+ * one per signed chain, `chains[i]` proving `values[i]`.
+ */
 export interface Batch {
   readonly runId: string;
   readonly round: number;
   readonly sender: number;
   readonly receiver: number;
   readonly values: readonly Order[];
+  readonly chains?: readonly ChainProof[];
 }
 
 /** Why a batch was refused; the edge maps each code to a gRPC status. */
@@ -21,6 +27,10 @@ export const RejectionCode = {
   wrongLength: 'wrong-length',
   duplicate: 'duplicate',
   roundClosed: 'round-closed',
+  /** Refused at the edge: the batch's signature is missing or not the claimed sender's. */
+  badSignature: 'bad-signature',
+  /** SM: chains that do not match the batch's values, or claim an impossible signer list. */
+  malformedChain: 'malformed-chain',
 } as const;
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
 
@@ -55,6 +65,8 @@ export interface Step {
   readonly completed: RoundOutcome[];
   /** Storage indices (in batch order) of an accepted batch's values; see GeneralRun.pathAt. */
   readonly stored?: Int32Array;
+  /** SM: positions in the accepted batch of values ignored because their chain did not verify. */
+  readonly invalid?: readonly number[];
 }
 
 export interface GeneralSpec {
@@ -81,7 +93,7 @@ interface RoundState {
  * batches and round deadlines, and delivers what it returns. Early batches (for a round not yet
  * reached) are stored at once; a round closes when every expected batch is in or its deadline passes.
  */
-export class GeneralRun {
+export class GeneralRun implements ProtocolRun {
   private readonly table: PathTable | undefined;
   /** One byte per held path: 0 missing, else an ORDER_CODE. */
   private readonly values: Uint8Array;

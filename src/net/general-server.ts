@@ -35,6 +35,8 @@ const STATUS_OF: Record<RejectionCode, grpc.status> = {
   'wrong-length': grpc.status.INVALID_ARGUMENT,
   duplicate: grpc.status.ALREADY_EXISTS,
   'round-closed': grpc.status.FAILED_PRECONDITION,
+  'bad-signature': grpc.status.UNAUTHENTICATED,
+  'malformed-chain': grpc.status.INVALID_ARGUMENT,
 };
 
 type Handler<Req, Res> = (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res;

@@ -25,6 +25,7 @@ const server = new GeneralServer(
     logDir,
     roundTimeoutMs: 1000,
     valueLines: 'auto',
+    auth: { mode: 'off' },
   },
   new GeneralLog(logDir, 1),
 );

@@ -2,6 +2,10 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type {
+  ControlAuth as _byzantine_v1_ControlAuth,
+  ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
+} from './byzantine/v1/ControlAuth.js';
+import type {
   GeneralClient as _byzantine_v1_GeneralClient,
   GeneralDefinition as _byzantine_v1_GeneralDefinition,
 } from './byzantine/v1/General.js';
@@ -50,6 +54,10 @@ import type {
   SendOrderResponse__Output as _byzantine_v1_SendOrderResponse__Output,
 } from './byzantine/v1/SendOrderResponse.js';
 import type {
+  SignedChain as _byzantine_v1_SignedChain,
+  SignedChain__Output as _byzantine_v1_SignedChain__Output,
+} from './byzantine/v1/SignedChain.js';
+import type {
   Tally as _byzantine_v1_Tally,
   Tally__Output as _byzantine_v1_Tally__Output,
 } from './byzantine/v1/Tally.js';
@@ -74,6 +82,7 @@ export interface ProtoGrpcType {
   byzantine: {
     v1: {
       Algorithm: EnumTypeDefinition;
+      ControlAuth: MessageTypeDefinition<_byzantine_v1_ControlAuth, _byzantine_v1_ControlAuth__Output>;
       General: SubtypeConstructor<typeof grpc.Client, _byzantine_v1_GeneralClient> & {
         service: _byzantine_v1_GeneralDefinition;
       };
@@ -119,6 +128,7 @@ export interface ProtoGrpcType {
         _byzantine_v1_SendOrderResponse,
         _byzantine_v1_SendOrderResponse__Output
       >;
+      SignedChain: MessageTypeDefinition<_byzantine_v1_SignedChain, _byzantine_v1_SignedChain__Output>;
       Tally: MessageTypeDefinition<_byzantine_v1_Tally, _byzantine_v1_Tally__Output>;
       TracedBatch: MessageTypeDefinition<_byzantine_v1_TracedBatch, _byzantine_v1_TracedBatch__Output>;
       TracedLie: MessageTypeDefinition<_byzantine_v1_TracedLie, _byzantine_v1_TracedLie__Output>;

@@ -12,6 +12,10 @@ import type {
   RoundReport as _byzantine_v1_RoundReport,
   RoundReport__Output as _byzantine_v1_RoundReport__Output,
 } from '../../byzantine/v1/RoundReport.js';
+import type {
+  Algorithm as _byzantine_v1_Algorithm,
+  Algorithm__Output as _byzantine_v1_Algorithm__Output,
+} from '../../byzantine/v1/Algorithm.js';
 
 export interface GetDecisionResponse {
   id?: number;
@@ -32,6 +36,11 @@ export interface GetDecisionResponse {
   lies?: number;
   elapsedMs?: number | string;
   rounds?: _byzantine_v1_RoundReport[];
+  /**
+   * SM: values ignored because their chain did not verify
+   */
+  valuesInvalid?: number;
+  algorithm?: _byzantine_v1_Algorithm;
 }
 
 export interface GetDecisionResponse__Output {
@@ -53,4 +62,9 @@ export interface GetDecisionResponse__Output {
   lies: number;
   elapsedMs: number;
   rounds: _byzantine_v1_RoundReport__Output[];
+  /**
+   * SM: values ignored because their chain did not verify
+   */
+  valuesInvalid: number;
+  algorithm: _byzantine_v1_Algorithm__Output;
 }

@@ -20,6 +20,10 @@ import type {
   Tally as _byzantine_v1_Tally,
   Tally__Output as _byzantine_v1_Tally__Output,
 } from '../../byzantine/v1/Tally.js';
+import type {
+  Algorithm as _byzantine_v1_Algorithm,
+  Algorithm__Output as _byzantine_v1_Algorithm__Output,
+} from '../../byzantine/v1/Algorithm.js';
 
 export interface GetTraceResponse {
   id?: number;
@@ -40,6 +44,7 @@ export interface GetTraceResponse {
   decided?: boolean;
   decision?: _byzantine_v1_Order;
   tally?: _byzantine_v1_Tally | null;
+  algorithm?: _byzantine_v1_Algorithm;
 }
 
 export interface GetTraceResponse__Output {
@@ -61,4 +66,5 @@ export interface GetTraceResponse__Output {
   decided: boolean;
   decision: _byzantine_v1_Order__Output;
   tally: _byzantine_v1_Tally__Output | null;
+  algorithm: _byzantine_v1_Algorithm__Output;
 }

@@ -8,6 +8,10 @@ import type {
   Order as _byzantine_v1_Order,
   Order__Output as _byzantine_v1_Order__Output,
 } from '../../byzantine/v1/Order.js';
+import type {
+  ControlAuth as _byzantine_v1_ControlAuth,
+  ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
+} from '../../byzantine/v1/ControlAuth.js';
 
 export interface RunAlgorithmRequest {
   runId?: string;
@@ -28,6 +32,10 @@ export interface RunAlgorithmRequest {
    * 0: the general's own ROUND_TIMEOUT_MS
    */
   roundTimeoutMs?: number;
+  /**
+   * the client key's signature; required unless the general runs AUTH=off
+   */
+  auth?: _byzantine_v1_ControlAuth | null;
 }
 
 export interface RunAlgorithmRequest__Output {
@@ -49,4 +57,8 @@ export interface RunAlgorithmRequest__Output {
    * 0: the general's own ROUND_TIMEOUT_MS
    */
   roundTimeoutMs: number;
+  /**
+   * the client key's signature; required unless the general runs AUTH=off
+   */
+  auth: _byzantine_v1_ControlAuth__Output | null;
 }

@@ -4,6 +4,10 @@ import type {
   Order as _byzantine_v1_Order,
   Order__Output as _byzantine_v1_Order__Output,
 } from '../../byzantine/v1/Order.js';
+import type {
+  SignedChain as _byzantine_v1_SignedChain,
+  SignedChain__Output as _byzantine_v1_SignedChain__Output,
+} from '../../byzantine/v1/SignedChain.js';
 
 /**
  * One batch as its receiver recorded it.
@@ -19,6 +23,14 @@ export interface TracedBatch {
    * the rejection code, empty when accepted
    */
   rejected?: string;
+  /**
+   * SM: who signed each value (signatures left out)
+   */
+  chains?: _byzantine_v1_SignedChain[];
+  /**
+   * SM: true where that value's chain did not verify
+   */
+  invalid?: boolean[];
 }
 
 /**
@@ -35,4 +47,12 @@ export interface TracedBatch__Output {
    * the rejection code, empty when accepted
    */
   rejected: string;
+  /**
+   * SM: who signed each value (signatures left out)
+   */
+  chains: _byzantine_v1_SignedChain__Output[];
+  /**
+   * SM: true where that value's chain did not verify
+   */
+  invalid: boolean[];
 }
