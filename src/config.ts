@@ -183,7 +183,7 @@ const generalEnvSchema = z
     PUBLIC_KEYS_DIR: unsetIfEmpty(z.string().trim()),
   })
   .superRefine((env, ctx) => {
-    if (env.AUTH) {
+    if (env.AUTH === true) {
       const needed = {
         PRIVATE_KEY_FILE: `this general's Ed25519 private key (PEM); generate-compose.ts writes keys/private/general_${env.ID}.pem`,
         PUBLIC_KEYS_DIR:
@@ -301,7 +301,8 @@ interface Shape {
   readonly t: number;
   readonly roster: Roster;
   readonly allowUnsafe: boolean;
-  readonly algorithm: Algorithm;
+  /** Undefined when --algorithm itself is bad: then only the bound both algorithms share is checked. */
+  readonly algorithm: Algorithm | undefined;
 }
 
 /** SM(t) works for any n >= t+2; the n > 3t bound is OM's alone. */
@@ -387,7 +388,7 @@ export function parseClientConfig(
   // The shape is checked whenever n and t themselves parsed, whatever else is wrong.
   const peers = clientSchema.shape.peers.safeParse(input.peers).data;
   const t = clientSchema.shape.t.safeParse(flags.t).data;
-  const algorithm = clientSchema.shape.algorithm.safeParse(flags.algorithm).data ?? 'om';
+  const algorithm = clientSchema.shape.algorithm.safeParse(flags.algorithm).data;
   if (peers !== undefined && t !== undefined) {
     const allowUnsafe = flags.allowUnsafe === true;
     checkShape({ n: peers.length, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
@@ -450,9 +451,9 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   // The shape is checked whenever n and t themselves parsed, whatever else is wrong.
   const n = runSchema.shape.generals.safeParse(flags.generals).data;
   const tParsed = runSchema.shape.t.safeParse(flags.t);
-  const algorithm = runSchema.shape.algorithm.safeParse(flags.algorithm).data ?? 'om';
+  const algorithm = runSchema.shape.algorithm.safeParse(flags.algorithm).data;
   if (n !== undefined && tParsed.success) {
-    const t = tParsed.data ?? maximumTraitors(algorithm, n);
+    const t = tParsed.data ?? maximumTraitors(algorithm ?? 'om', n);
     const allowUnsafe = flags.allowUnsafe === true;
     checkShape({ n, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
     const basePort = runSchema.shape.basePort.safeParse(flags.basePort).data;

@@ -44,12 +44,42 @@ function assertProblems(problems: readonly string[], patterns: readonly RegExp[]
 const PEERS4 = '127.0.0.1:50051,127.0.0.1:50052,127.0.0.1:50053,127.0.0.1:50054';
 const seed = () => 42;
 
+describe('local and simulate: --algorithm and --auth', () => {
+  test('without --t, t is the most the algorithm tolerates: (n-1)/3 for OM, n-2 for SM', () => {
+    assert.equal(parseRunConfig({ generals: '10' }).t, 3);
+    assert.equal(parseRunConfig({ generals: '10', algorithm: 'sm' }).t, 8);
+  });
+
+  test('--auth is on by default, off on request, and nothing else', () => {
+    assert.equal(parseRunConfig({ generals: '4' }).auth, true);
+    assert.equal(parseRunConfig({ generals: '4', auth: 'off' }).auth, false);
+    assertProblems(
+      problemsOf(() => parseRunConfig({ generals: '4', auth: 'no thanks' })),
+      [/^--auth: expected on or off/],
+    );
+  });
+});
+
 describe("a general's env (parseGeneralEnv)", () => {
   test('a good env', () => {
     const config = parseGeneralEnv(
-      { ID: '2', PEERS: PEERS4, TRAITOR: 'flip', PORT: '50053', LOG_DIR: '/tmp/x', ROUND_TIMEOUT_MS: '250' },
+      {
+        ID: '2',
+        PEERS: PEERS4,
+        TRAITOR: 'flip',
+        PORT: '50053',
+        LOG_DIR: '/tmp/x',
+        ROUND_TIMEOUT_MS: '250',
+        PRIVATE_KEY_FILE: '/run/secrets/general_2_key',
+        PUBLIC_KEYS_DIR: '/app/keys',
+      },
       seed,
     );
+    assert.deepEqual(config.auth, {
+      mode: 'on',
+      privateKeyFile: '/run/secrets/general_2_key',
+      publicKeysDir: '/app/keys',
+    });
     assert.equal(config.id, 2);
     assert.equal(config.peers.length, 4);
     assert.deepEqual(config.peers[3], { host: '127.0.0.1', port: 50054 });
@@ -59,7 +89,7 @@ describe("a general's env (parseGeneralEnv)", () => {
   });
 
   test('defaults: PORT 50051, LOG_DIR ./logs, loyal', () => {
-    const config = parseGeneralEnv({ ID: '0', PEERS: 'a:1,b:2' }, seed);
+    const config = parseGeneralEnv({ AUTH: 'off', ID: '0', PEERS: 'a:1,b:2' }, seed);
     assert.equal(config.port, 50051);
     assert.equal(config.logDir, './logs');
     assert.deepEqual(config.strategy, { kind: 'loyal' });
@@ -75,49 +105,103 @@ describe("a general's env (parseGeneralEnv)", () => {
 
   test('ID out of range for PEERS: the range is explained', () => {
     assertProblems(
-      problemsOf(() => parseGeneralEnv({ ID: '4', PEERS: PEERS4 })),
+      problemsOf(() => parseGeneralEnv({ AUTH: 'off', ID: '4', PEERS: PEERS4 })),
       [/^ID: 4 is out of range: PEERS lists 4 generals, so ID must be 0\.\.3$/],
     );
   });
 
   test('malformed PEERS: each bad entry named', () => {
     assertProblems(
-      problemsOf(() => parseGeneralEnv({ ID: '0', PEERS: 'a:1,nocolon,b:99999' })),
+      problemsOf(() => parseGeneralEnv({ AUTH: 'off', ID: '0', PEERS: 'a:1,nocolon,b:99999' })),
       [/^PEERS: "nocolon" is not host:port/, /^PEERS: "b:99999" is not host:port/],
     );
     assertProblems(
-      problemsOf(() => parseGeneralEnv({ ID: '0', PEERS: 'a:1' })),
+      problemsOf(() => parseGeneralEnv({ AUTH: 'off', ID: '0', PEERS: 'a:1' })),
       [/^PEERS: needs at least 2 generals/],
     );
   });
 
   test('unknown TRAITOR strategy: the known ones listed', () => {
     assertProblems(
-      problemsOf(() => parseGeneralEnv({ ID: '1', PEERS: PEERS4, TRAITOR: 'sneaky' })),
+      problemsOf(() => parseGeneralEnv({ AUTH: 'off', ID: '1', PEERS: PEERS4, TRAITOR: 'sneaky' })),
       [/^TRAITOR: unknown strategy "sneaky": expected loyal, equivocate, flip, silent or random/],
     );
   });
 
   test('missing ID and PEERS: both required', () => {
     assertProblems(
-      problemsOf(() => parseGeneralEnv({})),
+      problemsOf(() => parseGeneralEnv({ AUTH: 'off' })),
       [/^ID: is required$/, /^PEERS: is required$/],
     );
   });
 
   test('three problems at once: ID out of range, bad PORT, unknown TRAITOR', () => {
     assertProblems(
-      problemsOf(() => parseGeneralEnv({ ID: '9', PEERS: PEERS4, PORT: 'http', TRAITOR: 'sneaky' })),
+      problemsOf(() =>
+        parseGeneralEnv({ AUTH: 'off', ID: '9', PEERS: PEERS4, PORT: 'http', TRAITOR: 'sneaky' }),
+      ),
       [/^ID: 9 is out of range/, /^PORT: expected the port to listen on/, /^TRAITOR: unknown strategy/],
     );
   });
 });
 
+describe("a general's keys (AUTH, PRIVATE_KEY_FILE, PUBLIC_KEYS_DIR)", () => {
+  test('no keys and AUTH unset: refused, both key variables named with AUTH=off as the way out', () => {
+    const problems = problemsOf(() => parseGeneralEnv({ ID: '1', PEERS: PEERS4 }));
+    assertProblems(problems, [/^PRIVATE_KEY_FILE: is required/, /^PUBLIC_KEYS_DIR: is required/]);
+    for (const problem of problems) assert.match(problem, /AUTH=off/);
+  });
+
+  test('AUTH=off needs no keys, and says so in the config', () => {
+    assert.deepEqual(parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'OFF' }).auth, { mode: 'off' });
+  });
+
+  test('AUTH must be on or off', () => {
+    assertProblems(
+      problemsOf(() => parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'maybe' })),
+      [/^AUTH: expected on or off/],
+    );
+  });
+});
+
 describe('the client flags (parseClientConfig)', () => {
+  test('without --key or CLIENT_KEY_FILE: refused, unless --auth off', () => {
+    const flags = { order: 'ATTACK', t: '1', peers: PEERS4 };
+    assertProblems(
+      problemsOf(() => parseClientConfig(flags, {})),
+      [/^--key \(or CLIENT_KEY_FILE\): is required.*--auth off/],
+    );
+    assert.deepEqual(parseClientConfig({ ...flags, auth: 'off' }, {}).auth, { mode: 'off' });
+    assert.deepEqual(parseClientConfig(flags, { AUTH: 'off' }).auth, { mode: 'off' });
+    assert.deepEqual(parseClientConfig({ ...flags, key: 'k.pem' }, {}).auth, {
+      mode: 'on',
+      keyFile: 'k.pem',
+    });
+  });
+
+  test('--algorithm sm: n=4, t=2 is accepted; the same run under OM is refused pointing at sm', () => {
+    const flags = { order: 'ATTACK', t: '2', peers: PEERS4, auth: 'off' };
+    const sm = parseClientConfig({ ...flags, algorithm: 'SM' }, {});
+    assert.equal(sm.algorithm, 'sm');
+    assert.equal(sm.t, 2);
+    assertProblems(
+      problemsOf(() => parseClientConfig(flags, {})),
+      [/^--t: .*needs n > 3t.*--algorithm sm/],
+    );
+    assertProblems(
+      problemsOf(() => parseClientConfig({ ...flags, t: '3', algorithm: 'sm' }, {})),
+      [/^--t: 3 is too deep for 4 generals: t must be at most n-2=2/],
+    );
+    assertProblems(
+      problemsOf(() => parseClientConfig({ ...flags, algorithm: 'dolev-strong' }, {})),
+      [/^--algorithm: expected om or sm$/],
+    );
+  });
+
   test('good flags, peers and traitors from env', () => {
     const config = parseClientConfig(
       { order: 'attack', t: '1' },
-      { PEERS: PEERS4, TRAITORS: '2:flip' },
+      { PEERS: PEERS4, TRAITORS: '2:flip', CLIENT_KEY_FILE: 'keys/private/client.pem' },
       seed,
     );
     assert.equal(config.n, 4);
@@ -128,20 +212,20 @@ describe('the client flags (parseClientConfig)', () => {
 
   test('missing --order and --t: both named', () => {
     assertProblems(
-      problemsOf(() => parseClientConfig({ peers: PEERS4 }, {})),
+      problemsOf(() => parseClientConfig({ auth: 'off', peers: PEERS4 }, {})),
       [/^--order: is required$/, /^--t: is required$/],
     );
   });
 
   test('no peers anywhere: --peers (or PEERS) named', () => {
     assertProblems(
-      problemsOf(() => parseClientConfig({ order: 'ATTACK', t: '1' }, {})),
+      problemsOf(() => parseClientConfig({ auth: 'off', order: 'ATTACK', t: '1' }, {})),
       [/^--peers \(or PEERS\): is required$/],
     );
   });
 
   test('n <= 3t: refused with the bound explained; accepted with allowUnsafe', () => {
-    const flags = { order: 'ATTACK', t: '1', peers: 'a:1,b:2,c:3' };
+    const flags = { order: 'ATTACK', t: '1', peers: 'a:1,b:2,c:3', auth: 'off' };
     assertProblems(
       problemsOf(() => parseClientConfig(flags, {})),
       [/^--t: .*needs n > 3t/],
@@ -153,7 +237,7 @@ describe('the client flags (parseClientConfig)', () => {
     // Every one of these is wrong on its own; the user should learn of all three from one try.
     assertProblems(
       problemsOf(() =>
-        parseClientConfig({ order: 'SIDEWAYS', t: '2', peers: PEERS4, traitors: '9' }, {}, seed),
+        parseClientConfig({ auth: 'off', order: 'SIDEWAYS', t: '2', peers: PEERS4, traitors: '9' }, {}, seed),
       ),
       [/^--order: expected ATTACK or RETREAT$/, /general 9 is out of range/, /^--t: .*needs n > 3t/],
     );

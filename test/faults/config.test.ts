@@ -46,15 +46,16 @@ describe('fault flags and env', () => {
   });
 
   test("a general's FAULT_* env round-trips through what the launcher sets", () => {
-    const env = { ID: '1', PEERS, ...faultEnv({ crashRound: 2, delayMs: 250, dropTo: [0, 3] }) };
+    const env = { AUTH: 'off', ID: '1', PEERS, ...faultEnv({ crashRound: 2, delayMs: 250, dropTo: [0, 3] }) };
     assert.deepEqual(parseGeneralEnv(env).faults, { crashRound: 2, delayMs: 250, dropTo: [0, 3] });
     // Empty values mean no fault: the launcher sets every key so that nothing leaks in from outside.
-    assert.equal(parseGeneralEnv({ ID: '1', PEERS, ...faultEnv(undefined) }).faults, undefined);
+    assert.equal(parseGeneralEnv({ AUTH: 'off', ID: '1', PEERS, ...faultEnv(undefined) }).faults, undefined);
   });
 
   test('bad FAULT_* env is refused, every variable named', () => {
     const problems = problemsOf(() =>
       parseGeneralEnv({
+        AUTH: 'off',
         ID: '1',
         PEERS,
         FAULT_CRASH_ROUND: 'soon',
