@@ -1,14 +1,16 @@
 /**
  * Writes the compose file for a cluster of generals:
  *
- *   npx tsx generate-compose.ts 10 3,4,7 [--strategy S] [--round-timeout MS] [--image NAME] [--out FILE]
+ *   npx tsx generate-compose.ts 10 3,4,7 [--strategy S] [--round-timeout MS] [--image NAME] [--out FILE] [--no-auth]
  *
- * A thin shell around src/compose.ts: parse, render, write. Bad arguments print what is wrong and
- * what is expected, exit with status 2 and write nothing.
+ * A thin shell around src/compose.ts: parse, make the keys, render, write. Bad arguments print what
+ * is wrong and what is expected, exit with status 2 and write nothing. Unless --no-auth, ./keys beside
+ * the compose file gets a key pair per general and one for the client (existing pairs are kept).
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ensureKeyDir, KeyFileError, type WrittenKeys } from './src/auth/keys.js';
 import {
   COMPOSE_USAGE,
   ComposeArgumentError,
@@ -17,7 +19,7 @@ import {
   serviceName,
 } from './src/compose.js';
 
-export const EXIT = { ok: 0, badInput: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 /**
  * ./logs beside the compose file, where the generals write. Created now, as the user (left to Docker
@@ -41,6 +43,32 @@ function prepareLogsDir(logsDir: string): string {
   }
 }
 
+/** What happened to the keys, for the user: which pairs were made now and which were kept. */
+function keysReport(keyDir: string, written: WrittenKeys): string {
+  const list = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
+  return (
+    `Keys in ${keyDir}: created ${list(written.created)}; kept ${list(written.kept)}.\n` +
+    '  Private keys are mode 0600 and never leave keys/private; delete keys/ and rerun to rotate them.\n'
+  );
+}
+
+/**
+ * The containers run as $UID:$GID, 1000:1000 unless exported, and must be able to read their 0600
+ * keys: say so when the user would otherwise be surprised.
+ */
+function ownershipNote(): string {
+  const uid = process.getuid?.();
+  if (uid === undefined) return '';
+  if (uid === 0) {
+    return (
+      'Note: you are root, so the keys belong to root. Either `export UID GID=$(id -g)` before `up` (the\n' +
+      '  containers then run as uid 0, with every capability dropped), or hand the keys to the default\n' +
+      '  container user: chown 1000:1000 keys/private/*.pem\n'
+    );
+  }
+  return '';
+}
+
 export function main(argv: readonly string[]): number {
   let request: ReturnType<typeof parseGenerateComposeArgs>;
   try {
@@ -62,13 +90,33 @@ export function main(argv: readonly string[]): number {
   const text = renderCompose(options);
   const outPath = resolve(out);
   mkdirSync(dirname(outPath), { recursive: true });
+  let keysNote = '';
+  if (options.auth) {
+    const keyDir = join(dirname(outPath), 'keys');
+    try {
+      keysNote = keysReport(keyDir, ensureKeyDir(keyDir, options.generals)) + ownershipNote();
+    } catch (error) {
+      const fileSystemError = typeof (error as NodeJS.ErrnoException).code === 'string';
+      if (!(error instanceof KeyFileError) && !fileSystemError) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      process.stderr.write(
+        `generate-compose: cannot prepare the keys in ${keyDir}: ${why}\n` +
+          `Fix or delete ${keyDir} and rerun. ${out} was not written.\n`,
+      );
+      return EXIT.failed;
+    }
+  }
   writeFileSync(outPath, text);
   const logsNote = prepareLogsDir(join(dirname(outPath), 'logs'));
 
   const traitors = options.traitors.map((t) => `${serviceName(t.id)} (${t.strategy})`).join(', ');
   process.stdout.write(
     `Wrote ${out}: ${options.generals} generals, traitors: ${traitors === '' ? 'none' : traitors}.\n` +
+      keysNote +
       'Next:\n' +
+      (options.auth
+        ? '  export UID GID=$(id -g)   # the containers run as you, the owner of the keys\n'
+        : '') +
       '  docker compose up -d\n' +
       `  docker compose run client --order ATTACK --t ${options.traitors.length}\n` +
       logsNote,

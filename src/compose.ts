@@ -23,6 +23,12 @@ export const COMPOSE_DEFAULTS = {
   memLimit: '256m',
   nodeImage: 'node:20-bookworm-slim',
   network: 'byzantine',
+  /** The keys directory beside the compose file (see src/auth/keys.ts for its layout). */
+  hostKeyDir: './keys',
+  /** Where the public keys (./keys/public, read-only) appear in every general. */
+  containerPublicKeysDir: '/app/keys',
+  /** Where compose puts a service's secrets. */
+  secretsDir: '/run/secrets',
 } as const;
 
 /** Seeds of the random strategy are 32-bit. */
@@ -44,6 +50,12 @@ export interface ComposeOptions {
   readonly traitors: readonly Traitor[];
   readonly roundTimeoutMs: number;
   readonly image: string;
+  /**
+   * Sign and verify every message (the default): each general gets its own private key as a compose
+   * secret and every public key; the client gets its own key. False (--no-auth): AUTH=off everywhere,
+   * no keys, no secrets.
+   */
+  readonly auth: boolean;
 }
 
 export type GenerateComposeRequest =
@@ -76,8 +88,23 @@ Options:
                         (default ${COMPOSE_DEFAULTS.strategy})
   --round-timeout MS    how long a round waits for missing senders, in ms (default ${COMPOSE_DEFAULTS.roundTimeoutMs})
   --image NAME          image every service runs (default ${COMPOSE_DEFAULTS.image})
-  --out FILE            where to write (default ${COMPOSE_DEFAULTS.out}); ./logs is created beside it
+  --out FILE            where to write (default ${COMPOSE_DEFAULTS.out}); ./logs and ./keys are created beside it
+  --no-auth             no keys and no signatures: AUTH=off in every container (to see what goes
+                        wrong when any process on the network can speak for a general)
   -h, --help            show this help
+
+Keys (unless --no-auth): ./keys beside the compose file holds an Ed25519 key pair per general and one
+for the client: keys/private/<name>.pem (mode 0600, in a 0700 directory) and keys/public/<name>.pem.
+Existing pairs are kept, missing ones created; delete ./keys and rerun to rotate them all. Each
+general gets only its own private key, as a compose secret (/run/secrets/general_<id>_key), and
+./keys/public read-only at /app/keys; the client gets only its own (/run/secrets/client_key). The
+compose file names the key files, never their contents. The containers run as $UID:$GID
+(1000:1000 unless exported) and the keys are 0600: before \`docker compose up\`, run
+  export UID GID=$(id -g)
+so the containers run as the owner of the keys. Keep ./keys out of git and out of images.
+
+Traitors: OM(t), the client's default, needs N > 3t; \`--algorithm sm\` on the client (signed
+messages) tolerates any t up to N-2. The generator notes the bound in the file; the client enforces it.
 
 Example:
   npx tsx generate-compose.ts 10 3,4,7
@@ -87,6 +114,11 @@ Example:
 
 const OPTION_NAMES = ['--strategy', '--round-timeout', '--image', '--out'] as const;
 type OptionName = (typeof OPTION_NAMES)[number];
+/** Options that take no value. */
+const SWITCH_NAMES = ['--no-auth'] as const;
+type SwitchName = (typeof SWITCH_NAMES)[number];
+
+const isSwitchName = (flag: string): flag is SwitchName => (SWITCH_NAMES as readonly string[]).includes(flag);
 
 const isOptionName = (flag: string): flag is OptionName => (OPTION_NAMES as readonly string[]).includes(flag);
 
@@ -166,6 +198,7 @@ export function parseGenerateComposeArgs(argv: readonly string[]): GenerateCompo
   const problems: string[] = [];
   const positional: string[] = [];
   const values = new Map<OptionName, string>();
+  const switches = new Set<SwitchName>();
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -177,8 +210,16 @@ export function parseGenerateComposeArgs(argv: readonly string[]): GenerateCompo
     }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (isSwitchName(flag)) {
+      if (eq !== -1) problems.push(`${flag} takes no value; write it alone`);
+      else if (switches.has(flag)) problems.push(`${flag} is given more than once; give it once`);
+      switches.add(flag);
+      continue;
+    }
     if (!isOptionName(flag)) {
-      problems.push(`unknown option '${flag}'; expected one of ${OPTION_NAMES.join(', ')}, --help`);
+      problems.push(
+        `unknown option '${flag}'; expected one of ${[...OPTION_NAMES, ...SWITCH_NAMES].join(', ')}, --help`,
+      );
       continue;
     }
     let value: string | undefined;
@@ -252,7 +293,8 @@ export function parseGenerateComposeArgs(argv: readonly string[]): GenerateCompo
   if (out.trim() === '') problems.push('--out is empty; expected a file path such as compose.yaml');
 
   if (problems.length > 0 || generals === undefined) throw new ComposeArgumentError(problems);
-  return { kind: 'generate', options: { generals, traitors, roundTimeoutMs, image }, out };
+  const auth = !switches.has('--no-auth');
+  return { kind: 'generate', options: { generals, traitors, roundTimeoutMs, image, auth }, out };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +328,7 @@ export function commandLineOf(options: ComposeOptions): string {
     parts.push('--round-timeout', `${options.roundTimeoutMs}`);
   }
   if (options.image !== COMPOSE_DEFAULTS.image) parts.push('--image', options.image);
+  if (!options.auth) parts.push('--no-auth');
   return parts.join(' ');
 }
 
@@ -315,12 +358,40 @@ const imageOf = (image: string): YamlMapping => ({
   },
 });
 
+/** The compose secret holding general `id`'s private key. */
+export const generalSecretName = (id: number): string => `general_${id}_key`;
+export const CLIENT_SECRET_NAME = 'client_key';
+
+/** Where a secret appears inside the container that is given it. */
+export const secretPathOf = (secret: string): string => `${COMPOSE_DEFAULTS.secretsDir}/${secret}`;
+
+/** Each secret is a file reference on the host (keys/private/<name>.pem): never the key itself. */
+function secretsOf(generals: number): YamlMapping {
+  const file = (name: string) => ({ file: `${COMPOSE_DEFAULTS.hostKeyDir}/private/${name}.pem` });
+  const secrets: Record<string, YamlValue> = {};
+  for (let id = 0; id < generals; id++) secrets[generalSecretName(id)] = file(`general_${id}`);
+  secrets[CLIENT_SECRET_NAME] = file('client');
+  return secrets;
+}
+
 export function buildComposeModel(options: ComposeOptions): YamlMapping {
   const peers = peersOf(options.generals);
   const strategyById = new Map(options.traitors.map((t) => [t.id, t.strategy]));
   const services: Record<string, YamlValue> = {};
 
   for (let id = 0; id < options.generals; id++) {
+    const secret = generalSecretName(id);
+    // Its own private key only, and every public key (read-only): see docs/docker.md.
+    const keys = options.auth
+      ? {
+          PRIVATE_KEY_FILE: secretPathOf(secret),
+          PUBLIC_KEYS_DIR: COMPOSE_DEFAULTS.containerPublicKeysDir,
+        }
+      : { AUTH: 'off' };
+    const volumes = [`${COMPOSE_DEFAULTS.hostLogDir}:${COMPOSE_DEFAULTS.containerLogDir}`];
+    if (options.auth) {
+      volumes.push(`${COMPOSE_DEFAULTS.hostKeyDir}/public:${COMPOSE_DEFAULTS.containerPublicKeysDir}:ro`);
+    }
     services[serviceName(id)] = {
       ...imageOf(options.image),
       command: ['general'],
@@ -333,8 +404,10 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
         PORT: `${COMPOSE_DEFAULTS.port}`,
         ROUND_TIMEOUT_MS: `${options.roundTimeoutMs}`,
         LOG_DIR: COMPOSE_DEFAULTS.containerLogDir,
+        ...keys,
       },
-      volumes: [`${COMPOSE_DEFAULTS.hostLogDir}:${COMPOSE_DEFAULTS.containerLogDir}`],
+      volumes,
+      ...(options.auth ? { secrets: [secret] } : {}),
       networks: [COMPOSE_DEFAULTS.network],
       restart: 'on-failure',
       stop_grace_period: '5s',
@@ -356,10 +429,14 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
     profiles: ['client'],
     // `docker compose run client --order ATTACK --t 3` appends its flags to this entrypoint.
     entrypoint: ['node', 'dist/src/cli.js', 'client'],
+    // As the generals: the host user's ids, so the client can read its 0600 key.
+    user: COMPOSE_USER,
     environment: {
       PEERS: peers,
       TRAITORS: rosterOf(options.traitors),
+      ...(options.auth ? { CLIENT_KEY_FILE: secretPathOf(CLIENT_SECRET_NAME) } : { AUTH: 'off' }),
     },
+    ...(options.auth ? { secrets: [CLIENT_SECRET_NAME] } : {}),
     depends_on: Array.from({ length: options.generals }, (_, id) => serviceName(id)),
     networks: [COMPOSE_DEFAULTS.network],
     healthcheck: { disable: true },
@@ -374,6 +451,9 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
       // the one-shot client stays alive for ~25 s after printing its result, waiting on it.
       [COMPOSE_DEFAULTS.network]: { driver: 'bridge' },
     },
+    // File secrets: compose bind-mounts each file read-only at /run/secrets/<name>, keeping the
+    // host file's owner and mode (0600), in v1 (1.27+, which reads this version-less format) and v2.
+    ...(options.auth ? { secrets: secretsOf(options.generals) } : {}),
   };
 }
 
@@ -390,7 +470,21 @@ function headerOf(options: ComposeOptions): string[] {
     `Round timeout ${options.roundTimeoutMs} ms. No ports are published: everything talks on the`,
     `private network '${COMPOSE_DEFAULTS.network}'.`,
     '',
-    '  export UID GID=$(id -g)     # optional: the generals run as you, so ./logs files are yours',
+    ...(options.auth
+      ? [
+          'Keys: ./keys beside this file (made by the generator, kept on rerun; delete it and rerun to',
+          'rotate). Each general gets only its own private key, keys/private/general_<id>.pem, as a',
+          'secret, and keys/public read-only; the client gets only keys/private/client.pem. The keys',
+          'are 0600: export UID and GID so the containers run as their owner.',
+          '',
+          '  export UID GID=$(id -g)     # the containers run as you: they can read their keys, ./logs files are yours',
+        ]
+      : [
+          'No authentication (--no-auth): AUTH=off everywhere, no keys. Any process on the network',
+          'can speak for any general or for the client.',
+          '',
+          '  export UID GID=$(id -g)     # optional: the generals run as you, so ./logs files are yours',
+        ]),
     '  docker compose up -d',
     `  docker compose run client --order ATTACK --t ${t}`,
     '  ls logs/                   # general_<id>_intermediate.log, general_<id>_events.jsonl',
@@ -399,8 +493,9 @@ function headerOf(options: ComposeOptions): string[] {
   if (generals <= 3 * t) {
     lines.push(
       '',
-      `Note: ${generals} generals cannot tolerate ${t} traitors (OM(t) needs N > 3t); the client refuses`,
-      'such a --t unless it is given --allow-unsafe.',
+      `Note: ${generals} generals cannot tolerate ${t} traitors with oral messages (OM(t) needs N > 3t);`,
+      'the client refuses such a --t unless given --allow-unsafe, or --algorithm sm (signed messages,',
+      'any t up to N-2).',
     );
   }
   return lines.map((line) => (line === '' ? '#' : `# ${line}`));

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -158,8 +158,15 @@ describe('generate-compose arguments', () => {
         ],
         roundTimeoutMs: 1000,
         image: 'byzantine-generals:latest',
+        auth: true,
       },
     });
+  });
+
+  it('reads --no-auth, a switch without a value, anywhere on the line', () => {
+    assert.equal(optionsOf(['4', '1']).auth, true);
+    assert.equal(optionsOf(['4', '1', '--no-auth']).auth, false);
+    assert.equal(optionsOf(['--no-auth', '4', '1', '--out', 'x.yaml']).auth, false);
   });
 
   it('reads per-traitor strategies, --strategy for the rest, and sorts by id', () => {
@@ -226,7 +233,9 @@ describe('generate-compose arguments', () => {
     ['empty out', ['10', '3', '--out', ''], /--out is empty/],
     ['option without value', ['10', '3', '--out'], /--out needs a value/],
     ['option twice', ['10', '3', '--image', 'a', '--image', 'b'], /--image is given more than once/],
-    ['unknown option', ['10', '3', '--traitors', '3'], /unknown option '--traitors'/],
+    ['unknown option', ['10', '3', '--traitors', '3'], /unknown option '--traitors'.*--no-auth/],
+    ['--no-auth with a value', ['10', '3', '--no-auth=yes'], /--no-auth takes no value/],
+    ['--no-auth twice', ['10', '3', '--no-auth', '--no-auth'], /--no-auth is given more than once/],
     ['extra argument', ['10', '3', '4'], /unexpected argument '4'/],
   ];
   for (const [what, argv, expected] of refusals) {
@@ -245,10 +254,13 @@ describe('generate-compose arguments', () => {
     assert.ok(problems.some((p) => /--strategy: unknown strategy 'nope'/.test(p)));
   });
 
-  it('does not check N > 3t: t is the client flag, and the file only notes the bound', () => {
+  it('does not check N > 3t: t is the client flag, and the file only notes the bound and SM', () => {
     const options = optionsOf(['4', '1,2']);
     assert.equal(options.traitors.length, 2);
-    assert.match(renderCompose(options), /# Note: 4 generals cannot tolerate 2 traitors/);
+    const text = renderCompose(options);
+    assert.match(text, /# Note: 4 generals cannot tolerate 2 traitors with oral messages/);
+    assert.match(text, /--allow-unsafe, or --algorithm sm/);
+    assert.doesNotMatch(renderCompose(optionsOf(['4', '1'])), /# Note:/);
   });
 });
 
@@ -284,6 +296,13 @@ describe('generate-compose command line', () => {
     const result = runGenerator(['--help'], cwd);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /Usage: npx tsx generate-compose.ts N TRAITORS/);
+    for (const option of ['--strategy', '--round-timeout', '--image', '--out', '--no-auth', '--help']) {
+      assert.match(result.stdout, new RegExp(`^ {2}(-h, )?${option}\\b`, 'm'), `--help describes ${option}`);
+    }
+    // What a user needs to know about the keys, and the SM alternative to OM's bound.
+    for (const topic of [/keys\/private/, /0600/, /secret/, /rotate/, /export UID GID/, /--algorithm sm/]) {
+      assert.match(result.stdout, topic);
+    }
     assert.deepEqual(readdirSync(cwd), []);
   });
 
@@ -297,6 +316,62 @@ describe('generate-compose command line', () => {
     assert.equal(written, renderCompose(optionsOf(['7', '2,5'])));
     // Sticky and writable by all, like /tmp: the generals can write whatever uid they run as.
     assert.equal(statSync(join(cwd, 'cluster', 'logs')).mode & 0o7777, 0o1777);
+  });
+
+  it('makes a key pair per general and one for the client beside the file: private ones 0600', () => {
+    const cwd = mkdtempSync(join(work, 'keys-'));
+    const result = runGenerator(['4', '1', '--out', 'cluster/compose.yaml'], cwd);
+    assert.equal(result.status, 0, result.stderr);
+    const names = ['client', 'general_0', 'general_1', 'general_2', 'general_3'];
+    assert.match(result.stdout, new RegExp(`created ${names.join(', ')}; kept none`));
+    const keys = join(cwd, 'cluster', 'keys');
+    assert.deepEqual(readdirSync(join(keys, 'private')).sort(), names.map((name) => `${name}.pem`).sort());
+    assert.deepEqual(readdirSync(join(keys, 'public')).sort(), names.map((name) => `${name}.pem`).sort());
+    assert.equal(statSync(join(keys, 'private')).mode & 0o777, 0o700);
+    for (const name of names) {
+      const privatePath = join(keys, 'private', `${name}.pem`);
+      assert.equal(statSync(privatePath).mode & 0o777, 0o600, `${name}.pem is 0600`);
+      assert.match(readFileSync(privatePath, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+      assert.match(readFileSync(join(keys, 'public', `${name}.pem`), 'utf8'), /^-----BEGIN PUBLIC KEY-----/);
+    }
+    // The compose file names the key files and holds none of their contents.
+    const written = readFileSync(join(cwd, 'cluster', 'compose.yaml'), 'utf8');
+    assert.doesNotMatch(written, /BEGIN|PRIVATE KEY|MC4CAQAwBQYDK2Vw/);
+    assert.match(written, /file: "\.\/keys\/private\/general_0\.pem"/);
+  });
+
+  it('keeps existing keys on a rerun and adds only the missing ones', () => {
+    const cwd = mkdtempSync(join(work, 'rerun-'));
+    assert.equal(runGenerator(['4', '1'], cwd).status, 0);
+    const keyOf = (name: string) => readFileSync(join(cwd, 'keys', 'private', `${name}.pem`), 'utf8');
+    const before = keyOf('general_2');
+    const rerun = runGenerator(['5', '1'], cwd);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    assert.match(rerun.stdout, /created general_4; kept client, general_0, general_1, general_2, general_3/);
+    assert.equal(keyOf('general_2'), before, 'a kept key is not rewritten');
+    assert.equal(statSync(join(cwd, 'keys', 'private', 'general_4.pem')).mode & 0o777, 0o600);
+  });
+
+  it('--no-auth makes no keys and turns authentication off everywhere', () => {
+    const cwd = mkdtempSync(join(work, 'noauth-'));
+    const result = runGenerator(['4', '1', '--no-auth'], cwd);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(readdirSync(cwd).sort(), ['compose.yaml', 'logs']);
+    assert.doesNotMatch(result.stdout, /Keys in/);
+    assert.equal(
+      readFileSync(join(cwd, 'compose.yaml'), 'utf8'),
+      renderCompose(optionsOf(['4', '1', '--no-auth'])),
+    );
+  });
+
+  it('says so and writes no compose file when the keys cannot be made', () => {
+    const cwd = mkdtempSync(join(work, 'badkeys-'));
+    // A file where the keys directory should be.
+    writeFileSync(join(cwd, 'keys'), 'not a directory');
+    const result = runGenerator(['4', '1'], cwd);
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stderr, /cannot prepare the keys in .*keys/);
+    assert.ok(!existsSync(join(cwd, 'compose.yaml')));
   });
 });
 
@@ -328,9 +403,73 @@ describe('compose.yaml', () => {
   const generalNames = Array.from({ length: 10 }, (_, id) => `general-${id}`);
   const peers = generalNames.map((name) => `${name}:50051`).join(',');
 
-  it('has one service per general and a client, and nothing else at the top', () => {
-    assert.deepEqual(Object.keys(document), ['services', 'networks']);
+  it('has one service per general and a client, a network and the key secrets, nothing else at the top', () => {
+    assert.deepEqual(Object.keys(document), ['services', 'networks', 'secrets']);
     assert.deepEqual(Object.keys(services), [...generalNames, 'client']);
+  });
+
+  it('declares one secret per general and one for the client, each a file in ./keys/private', () => {
+    const secrets = mappingAt(document.secrets, 'secrets');
+    const expected: { [key: string]: Yaml } = {};
+    for (let id = 0; id < 10; id++)
+      expected[`general_${id}_key`] = { file: `./keys/private/general_${id}.pem` };
+    expected.client_key = { file: './keys/private/client.pem' };
+    assert.deepEqual(secrets, expected);
+  });
+
+  it('gives each general exactly its own private key and no other, and every public key read-only', () => {
+    for (const [id, name] of generalNames.entries()) {
+      const general = mappingAt(services[name], name);
+      assert.deepEqual(general.secrets, [`general_${id}_key`], `${name} holds only its own key`);
+      const environment = mappingAt(general.environment, `${name}.environment`);
+      assert.equal(environment.PRIVATE_KEY_FILE, `/run/secrets/general_${id}_key`);
+      assert.equal(environment.PUBLIC_KEYS_DIR, '/app/keys');
+      assert.equal(environment.AUTH, undefined, 'authentication is on by default');
+      assert.ok(
+        Array.isArray(general.volumes) && general.volumes.includes('./keys/public:/app/keys:ro'),
+        `${name} mounts ./keys/public read-only`,
+      );
+      // Nothing else from ./keys: no private directory, no other general's key.
+      const keyMounts = (general.volumes as Yaml[]).filter((volume) => String(volume).includes('keys'));
+      assert.deepEqual(keyMounts, ['./keys/public:/app/keys:ro']);
+    }
+  });
+
+  it('gives the client only the client key, run as the host user so it can read it', () => {
+    const client = mappingAt(services.client, 'client');
+    assert.deepEqual(client.secrets, ['client_key']);
+    assert.equal(
+      mappingAt(client.environment, 'client.environment').CLIENT_KEY_FILE,
+      '/run/secrets/client_key',
+    );
+    assert.equal(client.volumes, undefined, 'the client needs no public keys');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation
+    assert.equal(client.user, '${UID:-1000}:${GID:-1000}');
+  });
+
+  it('embeds no key material, only references to files', () => {
+    const text = renderCompose(options);
+    assert.doesNotMatch(text, /BEGIN|PRIVATE KEY|PUBLIC KEY/);
+    assert.match(text, /^# .*\.\/keys/m, 'the header says where the keys are');
+  });
+
+  it('with --no-auth: AUTH=off in every service, no secrets, no key mounts', () => {
+    const open = mappingAt(parseYamlSubset(renderCompose(optionsOf(['4', '1', '--no-auth']))), 'file');
+    assert.deepEqual(Object.keys(open), ['services', 'networks']);
+    for (const [name, service] of Object.entries(mappingAt(open.services, 'services'))) {
+      const entry = mappingAt(service, name);
+      const environment = mappingAt(entry.environment, `${name}.environment`);
+      assert.equal(environment.AUTH, 'off', `${name} AUTH=off`);
+      assert.equal(entry.secrets, undefined, `${name} has no secrets`);
+      for (const key of ['PRIVATE_KEY_FILE', 'PUBLIC_KEYS_DIR', 'CLIENT_KEY_FILE']) {
+        assert.equal(environment[key], undefined, `${name} has no ${key}`);
+      }
+      if (name !== 'client') assert.deepEqual(entry.volumes, ['./logs:/app/logs']);
+    }
+    assert.match(
+      renderCompose(optionsOf(['4', '1', '--no-auth'])),
+      /^# {3}npx tsx generate-compose.ts 4 1 --no-auth$/m,
+    );
   });
 
   it('configures every general only through its environment', () => {
@@ -345,6 +484,8 @@ describe('compose.yaml', () => {
         PORT: '50051',
         ROUND_TIMEOUT_MS: '1000',
         LOG_DIR: '/app/logs',
+        PRIVATE_KEY_FILE: `/run/secrets/general_${id}_key`,
+        PUBLIC_KEYS_DIR: '/app/keys',
       });
       assert.deepEqual(general.command, ['general']);
       assert.equal(general.entrypoint, undefined, 'generals use the image entrypoint');
@@ -362,7 +503,7 @@ describe('compose.yaml', () => {
   it('keeps ./logs on the host, mounted where LOG_DIR points, with the host user mapping', () => {
     for (const name of generalNames) {
       const general = mappingAt(services[name], name);
-      assert.deepEqual(general.volumes, ['./logs:/app/logs']);
+      assert.deepEqual(general.volumes, ['./logs:/app/logs', './keys/public:/app/keys:ro']);
       // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation
       assert.equal(general.user, '${UID:-1000}:${GID:-1000}');
     }
@@ -397,6 +538,7 @@ describe('compose.yaml', () => {
     assert.deepEqual(mappingAt(client.environment, 'client.environment'), {
       PEERS: peers,
       TRAITORS: '3:equivocate,4:flip,7:random:9',
+      CLIENT_KEY_FILE: '/run/secrets/client_key',
     });
     assert.deepEqual(client.depends_on, generalNames);
     assert.equal(client.restart, undefined);
@@ -424,6 +566,30 @@ describe('compose.yaml', () => {
       }
     }
     assert.equal(mappingAt(mappingAt(customServices.client, 'client').environment, 'env').TRAITORS, '');
+  });
+});
+
+describe('keys/ stays out of commits and images', () => {
+  it('is ignored by git: no private key can be added by accident', () => {
+    for (const path of ['keys/private/general_0.pem', 'keys/private/client.pem', 'keys/public/client.pem']) {
+      const ignored = spawnSync('git', ['check-ignore', '--no-index', '-q', path], { cwd: ROOT });
+      assert.equal(ignored.status, 0, `git ignores ${path}`);
+    }
+  });
+
+  it('is left out of the Docker build context by .dockerignore', () => {
+    const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    assert.ok(
+      patterns.some((pattern) => /^\/?keys\/?(\*\*)?$/.test(pattern)),
+      `.dockerignore excludes keys: ${patterns.join(' ')}`,
+    );
+    assert.ok(
+      !patterns.some((pattern) => pattern.startsWith('!') && pattern.includes('keys')),
+      'and never lets it back in',
+    );
   });
 });
 
