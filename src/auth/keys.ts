@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -71,15 +71,33 @@ export function ensureKeyDir(dir: string, n: number): WrittenKeys {
   return { created, kept };
 }
 
+/**
+ * Why a key file cannot be read, for the usual cause: in compose a secret is the host file itself,
+ * bind-mounted with its host owner and mode 0600, and the container runs as $UID:$GID (1000:1000
+ * unless exported), so the two uids must match.
+ */
+function accessHint(path: string): string {
+  const runningAs = process.getuid?.();
+  let owner = '';
+  try {
+    const stat = statSync(path);
+    owner = `; the file belongs to uid ${stat.uid} with mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}`;
+  } catch {
+    // The directory itself is closed to this user: the hint below still applies.
+  }
+  const who = runningAs === undefined ? '' : `; this process runs as uid ${runningAs}`;
+  return (
+    ` (private keys are mode 0600, readable only by their owner${who}${owner}: run as the user that owns the` +
+    ' file; with compose, `export UID GID=$(id -g)` as the user who ran generate-compose.ts, then `docker compose up -d` again)'
+  );
+}
+
 function readKeyFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint =
-      code === 'EACCES'
-        ? ' (private keys are mode 0600: run as the user that owns the file, e.g. export UID GID=$(id -g) for compose)'
-        : '';
+    const hint = code === 'EACCES' ? accessHint(path) : '';
     throw new KeyFileError(`cannot read ${what} ${path}: ${code ?? String(error)}${hint}`, { cause: error });
   }
 }
