@@ -1,0 +1,330 @@
+import { chainFault, compareSigners, extendChain } from './chains.js';
+import { batchesExpected } from './counts.js';
+import type { Batch, GeneralSpec, Rejection, RejectionCode, Step } from './general.js';
+import { DEFAULT_ORDER, type Order, type Tally } from './order.js';
+import { COMMANDER, type Path } from './paths.js';
+import type { ProtocolRun } from './protocol-run.js';
+import type { ChainProof, Signer, Verifier } from './signatures.js';
+import { isTraitor, valueToSend } from './strategy.js';
+
+/** A general's own signing key and every general's public key, as the core sees them. */
+export interface SignedRunKeys {
+  readonly signer: Signer;
+  readonly verifier: Verifier;
+}
+
+/** A loyal general sends each value at most once per batch, so an SM batch holds at most two. */
+export const MAX_SIGNED_BATCH = 2;
+
+interface RoundState {
+  received: Set<number>;
+  closed: boolean;
+  timedOut: boolean;
+  /** Per value, the smallest valid chain (by signer list) that arrived in this round. */
+  best: Map<Order, ChainProof>;
+}
+
+/**
+ * One general's part in one SM(t) run (Lamport, Shostak, Pease 1982, signed messages), in the
+ * same rounds as OM so that the edges drive both alike. Round 0: the commander signs its order to
+ * each lieutenant. Round r = 1..t: every lieutenant sends every other lieutenant one batch, empty
+ * when it has nothing new, holding the values it first saw in round r-1, each with one chain (the
+ * smallest valid one) extended by its own signature, to every lieutenant not already in the chain.
+ * After round t it decides choice(V): the single value it saw, else RETREAT.
+ */
+export class SignedRun implements ProtocolRun {
+  private readonly rounds: RoundState[] = [];
+  /** V: every value seen with a valid chain, in the round its first chain arrived. */
+  private readonly known = new Set<Order>();
+  /** The signer list of every chain of every accepted batch, by storage index. */
+  private readonly chainSigners: Path[] = [];
+  private current = 0;
+  private decided: Order | undefined;
+  private lieCount = 0;
+  private chainsSent = 0;
+  private invalidCount = 0;
+  private readonly accepted: Tally = { attack: 0, retreat: 0 };
+  /** Links already signed, by chain and value: a link is the same for every receiver. */
+  private readonly links = new Map<ChainProof | undefined, Map<Order, ChainProof>>();
+
+  constructor(
+    readonly spec: GeneralSpec,
+    private readonly keys: SignedRunKeys,
+  ) {
+    if (spec.id === COMMANDER && spec.order === undefined) {
+      throw new RangeError('the commander needs an order to issue');
+    }
+    for (let r = 0; r <= spec.t; r++) {
+      this.rounds.push({ received: new Set(), closed: false, timedOut: false, best: new Map() });
+    }
+  }
+
+  get isCommander(): boolean {
+    return this.spec.id === COMMANDER;
+  }
+
+  get decision(): Order | undefined {
+    return this.decided;
+  }
+
+  /** The round this general is waiting on; t+1 once it has decided. */
+  get round(): number {
+    return this.current;
+  }
+
+  get lies(): number {
+    return this.lieCount;
+  }
+
+  /** Chains sent, genuine or tampered. */
+  get sentValues(): number {
+    return this.chainsSent;
+  }
+
+  /** Values accepted with a valid chain. */
+  get receivedValues(): number {
+    return this.accepted.attack + this.accepted.retreat;
+  }
+
+  /** Values ignored because their chain did not verify where it arrived. */
+  get invalidValues(): number {
+    return this.invalidCount;
+  }
+
+  /** Under SM how many values arrive depends on the traitors: nothing is expected in advance. */
+  get expectedValues(): number {
+    return 0;
+  }
+
+  /** V so far, ATTACK before RETREAT. */
+  get knownValues(): readonly Order[] {
+    return (['ATTACK', 'RETREAT'] as const).filter((v) => this.known.has(v));
+  }
+
+  /** The valid values accepted, by value. */
+  tally(): Tally {
+    return { ...this.accepted };
+  }
+
+  /** The signer list of the chain behind a storage index reported in a Step. */
+  pathAt(index: number): Path {
+    return this.chainSigners[index] ?? [];
+  }
+
+  /** Joins the run: the commander signs its order to each lieutenant (and is done). */
+  start(): Step {
+    const step: Step = { outbox: [], lies: [], completed: [] };
+    if (!this.isCommander) return step;
+    const order = this.spec.order ?? DEFAULT_ORDER;
+    for (let receiver = 1; receiver < this.spec.n; receiver++) {
+      this.emit(step, 0, receiver, [[order, undefined]]);
+    }
+    this.decided = order;
+    this.current = this.spec.t + 1;
+    return step;
+  }
+
+  /**
+   * Checks a batch as OM does, then each chain: a value whose chain is not valid is ignored and
+   * reported in Step.invalid; the batch itself is accepted (its sender is authenticated).
+   */
+  receive(batch: Batch): Step | Rejection {
+    const rejection = this.check(batch);
+    if (rejection !== undefined) return rejection;
+    const { runId, n, id } = this.spec;
+    const { round, sender } = batch;
+    const chains = batch.chains ?? [];
+    const state = this.roundState(round);
+    const stored = new Int32Array(batch.values.length);
+    const invalid: number[] = [];
+    for (let i = 0; i < batch.values.length; i++) {
+      const value = batch.values[i] as Order;
+      const chain = chains[i];
+      stored[i] = this.chainSigners.length;
+      this.chainSigners.push(Array.isArray(chain?.signers) ? [...chain.signers] : []);
+      const at = { runId, n, round, sender, receiver: id };
+      if (chain === undefined || chainFault(value, chain, at, this.keys.verifier) !== undefined) {
+        invalid.push(i);
+        this.invalidCount++;
+        continue;
+      }
+      if (value === 'ATTACK') this.accepted.attack++;
+      else this.accepted.retreat++;
+      const best = state.best.get(value);
+      if (best === undefined || compareSigners(chain.signers, best.signers) < 0) state.best.set(value, chain);
+    }
+    state.received.add(sender);
+    const step: Step = {
+      outbox: [],
+      lies: [],
+      completed: [],
+      stored,
+      ...(invalid.length > 0 ? { invalid } : {}),
+    };
+    this.advance(step);
+    return step;
+  }
+
+  /** The deadline of `round` passed: close it if it is still open; what is missing stays unseen. */
+  expire(round: number): Step {
+    const step: Step = { outbox: [], lies: [], completed: [] };
+    if (round !== this.current || this.decided !== undefined) return step;
+    this.roundState(round).timedOut = true;
+    this.close(step, round);
+    this.advance(step);
+    return step;
+  }
+
+  private check(batch: Batch): Rejection | undefined {
+    const { n, t, id } = this.spec;
+    const { round, sender, receiver } = batch;
+    if (receiver !== id) {
+      return reject('wrong-receiver', `batch addressed to general ${receiver}, this is general ${id}`);
+    }
+    if (!Number.isInteger(round) || round < 0 || round > t) {
+      return reject('round-out-of-range', `round ${round} is outside 0..${t} for this run`);
+    }
+    const validSender =
+      Number.isInteger(sender) &&
+      sender >= 0 &&
+      sender < n &&
+      sender !== id &&
+      !this.isCommander &&
+      (round === 0 ? sender === COMMANDER : sender !== COMMANDER);
+    if (!validSender) {
+      return reject(
+        'not-a-peer',
+        round === 0
+          ? `general ${sender} cannot send round 0 to general ${id}: only the commander (0) does`
+          : `general ${sender} is not a lieutenant that sends round ${round} to general ${id} (n=${n})`,
+      );
+    }
+    const state = this.roundState(round);
+    if (state.received.has(sender)) {
+      return reject('duplicate', `round ${round} from general ${sender} was already received`);
+    }
+    if (state.closed) return reject('round-closed', `round ${round} already closed (deadline passed)`);
+    if (batch.chains === undefined || batch.chains.length !== batch.values.length) {
+      return reject(
+        'malformed-chain',
+        `round ${round} batch has ${batch.values.length} values and ${batch.chains?.length ?? 'no'} signed chains: SM needs one chain per value`,
+      );
+    }
+    if (batch.values.length > MAX_SIGNED_BATCH) {
+      return reject(
+        'wrong-length',
+        `round ${round} batch has ${batch.values.length} values: an SM batch holds at most one per value (${MAX_SIGNED_BATCH})`,
+      );
+    }
+    return undefined;
+  }
+
+  private roundState(round: number): RoundState {
+    const state = this.rounds[round];
+    if (state === undefined) throw new RangeError(`round ${round} is outside 0..${this.spec.t}`);
+    return state;
+  }
+
+  private close(step: Step, round: number): void {
+    const state = this.roundState(round);
+    state.closed = true;
+    const missing: number[] = [];
+    const senders = round === 0 ? [COMMANDER] : lieutenantsExcept(this.spec.n, this.spec.id);
+    for (const sender of senders) if (!state.received.has(sender)) missing.push(sender);
+    step.completed.push({
+      round,
+      batchesExpected: batchesExpected(this.spec.n, round),
+      batchesReceived: state.received.size,
+      timedOut: state.timedOut,
+      missing,
+    });
+  }
+
+  /** Closes every complete round: adds its new values to V, relays them, and decides after round t. */
+  private advance(step: Step): void {
+    while (this.decided === undefined) {
+      const state = this.roundState(this.current);
+      if (!state.closed) {
+        if (state.received.size < batchesExpected(this.spec.n, this.current)) return;
+        this.close(step, this.current);
+      }
+      const fresh: Array<[Order, ChainProof]> = [];
+      for (const value of ['ATTACK', 'RETREAT'] as const) {
+        const chain = state.best.get(value);
+        if (chain === undefined || this.known.has(value)) continue;
+        this.known.add(value);
+        fresh.push([value, chain]);
+      }
+      const next = this.current + 1;
+      if (next > this.spec.t) {
+        this.decided = this.known.size === 1 ? (this.knownValues[0] ?? DEFAULT_ORDER) : DEFAULT_ORDER;
+        this.current = next;
+        return;
+      }
+      for (const receiver of lieutenantsExcept(this.spec.n, this.spec.id)) {
+        this.emit(
+          step,
+          next,
+          receiver,
+          fresh.filter(([, chain]) => !chain.signers.includes(receiver)),
+        );
+      }
+      this.current = next;
+    }
+  }
+
+  /**
+   * Sends one batch: each value with its chain extended by this general's signature. A traitor's
+   * strategy picks the value per receiver as in OM: the same value is relayed genuinely; the other
+   * one is a tampered chain (old signatures kept, own link signed over the swapped value), which
+   * receivers detect; silent sends no batch at all. Every departure is recorded as a lie.
+   */
+  private emit(
+    step: Step,
+    round: number,
+    receiver: number,
+    loyal: ReadonlyArray<readonly [Order, ChainProof | undefined]>,
+  ): void {
+    const { strategy, id, runId } = this.spec;
+    const traitor = isTraitor(strategy);
+    const values: Order[] = [];
+    const chains: ChainProof[] = [];
+    loyal.forEach(([before, chain], index) => {
+      const after = traitor ? valueToSend(strategy, before, { sender: id, receiver, round, index }) : before;
+      if (after !== before) {
+        this.lieCount++;
+        step.lies.push({ round, receiver, path: chain?.signers ?? [COMMANDER], before, after });
+      }
+      if (after === undefined) return;
+      values.push(after);
+      chains.push(this.signed(after, chain));
+    });
+    if (strategy.kind === 'silent') return;
+    this.chainsSent += values.length;
+    step.outbox.push({ runId, round, sender: id, receiver, values, chains });
+  }
+
+  private signed(value: Order, chain: ChainProof | undefined): ChainProof {
+    let byValue = this.links.get(chain);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.links.set(chain, byValue);
+    }
+    let extended = byValue.get(value);
+    if (extended === undefined) {
+      extended = extendChain(this.spec.runId, value, chain, this.spec.id, this.keys.signer);
+      byValue.set(value, extended);
+    }
+    return extended;
+  }
+}
+
+function reject(code: RejectionCode, message: string): Rejection {
+  return { code, message };
+}
+
+function lieutenantsExcept(n: number, id: number): number[] {
+  const out: number[] = [];
+  for (let j = 1; j < n; j++) if (j !== id) out.push(j);
+  return out;
+}
