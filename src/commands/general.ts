@@ -1,5 +1,7 @@
 import dotenv from 'dotenv';
-import { parseGeneralEnv } from '../config.js';
+import { type GeneralKeys, loadGeneralKeys } from '../auth/general-keys.js';
+import { KeyFileError } from '../auth/keys.js';
+import { ConfigError, type GeneralConfig, parseGeneralEnv } from '../config.js';
 import { formatStrategy } from '../core/strategy.js';
 import { GeneralLog } from '../log/general-log.js';
 import { GeneralServer } from '../net/general-server.js';
@@ -22,6 +24,15 @@ environment:
   FAULT_DELAY_MS     injected fault: hold back every outgoing batch this long; past the receiver's
                      round deadline it is refused and counts as missing
   FAULT_DROP_TO      injected fault: comma list of general ids whose batches from this one are lost
+  AUTH               on (default) or off. On: every batch must carry its sender's Ed25519 signature
+                     and RunAlgorithm/ResetLog the client's; anything else is refused (UNAUTHENTICATED).
+                     Off: nothing is verified, and the general says so in its log at every start
+  PRIVATE_KEY_FILE   this general's Ed25519 private key, PEM (required unless AUTH=off);
+                     generate-compose.ts writes keys/private/general_<ID>.pem
+  PUBLIC_KEYS_DIR    directory of general_<id>.pem for every general and client.pem (required
+                     unless AUTH=off); generate-compose.ts writes keys/public/
+
+GetDecision, GetTrace, WatchRun and health are reads and need no signature. See docs/auth.md.
 
 Stops gracefully on SIGTERM or SIGINT (a second signal forces it).`;
 
@@ -31,8 +42,14 @@ export async function generalCommand(): Promise<number> {
   // Whoever reads our stdout may go away first (a closed pipe); that must not crash the general.
   process.stdout.on('error', () => {});
   const config = parseGeneralEnv(process.env);
+  const keys = keysOf(config);
+  if (keys === undefined) {
+    process.stderr.write(
+      `general ${config.id}: WARNING: AUTH=off: nothing is verified; any process that can reach this general can speak for another general or the client\n`,
+    );
+  }
   const log = new GeneralLog(config.logDir, config.id, config.valueLines);
-  const server = new GeneralServer(config, log);
+  const server = new GeneralServer(config, log, keys);
   const port = await server.listen();
   process.stdout.write(
     `general ${config.id} (${formatStrategy(config.strategy)}) listening on ${config.host}:${port}, ${config.peers.length} generals\n`,
@@ -63,4 +80,15 @@ export async function generalCommand(): Promise<number> {
     // Started by `local` with an IPC channel: never outlive the launcher, even if it is killed.
     if (process.send !== undefined) process.on('disconnect', () => stop('launcher gone'));
   });
+}
+
+/** The general's keys, loaded once at start; a bad key file is bad configuration (exit 2). */
+function keysOf(config: GeneralConfig): GeneralKeys | undefined {
+  if (config.auth.mode === 'off') return undefined;
+  try {
+    return loadGeneralKeys(config.auth, config.id, config.peers.length);
+  } catch (error) {
+    if (!(error instanceof KeyFileError)) throw error;
+    throw new ConfigError([`PRIVATE_KEY_FILE / PUBLIC_KEYS_DIR: ${error.message}`]);
+  }
 }

@@ -53,6 +53,20 @@ export class GeneralLog {
     this.event('notice', { message, ...fields });
   }
 
+  /** AUTH=off, said at every start: anyone who can reach this general can speak for another. */
+  authOff(): void {
+    const message =
+      'authentication is off (AUTH=off): batches and control requests are not verified, so any process that can reach this general can speak for another general or the client';
+    this.line(`general ${this.id}: WARNING ${message}`);
+    this.event('auth-off', { message });
+  }
+
+  /** A RunAlgorithm or ResetLog refused for its auth (unsigned, bad signature, stale, replayed). */
+  controlRefused(method: string, reason: string, message: string): void {
+    this.line(`${method} REFUSED ${reason}: ${message}`);
+    this.event('control-refused', { method, reason, message });
+  }
+
   runStarted(run: string, fields: { n: number; t: number; strategy: string; order?: Order }): void {
     const order = fields.order === undefined ? '' : ` order=${fields.order}`;
     this.line(`run=${run} start n=${fields.n} t=${fields.t} strategy=${fields.strategy}${order}`);

@@ -1,14 +1,20 @@
 import * as grpc from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
+import type { ControlRefusal, ReceivedControlAuth } from '../auth/control.js';
+import { type GeneralKeys, loadGeneralKeys, type ServerAuth, serverAuth } from '../auth/general-keys.js';
 import type { GeneralConfig } from '../config.js';
 import { batchSize, valuesPerLieutenant } from '../core/counts.js';
 import type { Batch, RejectionCode } from '../core/general.js';
+import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
+import { batchBytes, type ControlStamp, resetLogBytes, runRequestBytes } from '../core/signatures.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { RpcError } from './errors.js';
 import type { GeneralHandlers } from './generated/byzantine/v1/General.js';
 import type { GetDecisionResponse } from './generated/byzantine/v1/GetDecisionResponse.js';
+import type { RunAlgorithmRequest__Output } from './generated/byzantine/v1/RunAlgorithmRequest.js';
+import type { SendOrderRequest__Output } from './generated/byzantine/v1/SendOrderRequest.js';
 import { addHealth, setServing } from './health.js';
 import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
 import { byzantineProto, toOrder, toWire, WireOrder } from './proto.js';
@@ -59,17 +65,56 @@ function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, 
   };
 }
 
-/** One general: the gRPC service over its runs, its peers and its logs. */
+/** The order a RunAlgorithm request carries, if any (only the commander's does). */
+function orderOf(wire: unknown): Order | undefined {
+  if (wire === WireOrder.ATTACK || wire === 'ATTACK') return 'ATTACK';
+  if (wire === WireOrder.RETREAT || wire === 'RETREAT') return 'RETREAT';
+  return undefined;
+}
+
+const algorithmOf = (wire: unknown) => (wire === 2 || wire === 'SM' ? 'sm' : 'om');
+
+/** A SendOrder request as the core's batch, chains included when there are any (SM). */
+function batchOf(request: SendOrderRequest__Output): Batch {
+  return {
+    runId: request.runId,
+    round: request.round,
+    sender: request.sender,
+    receiver: request.receiver,
+    values: request.values.map(toOrder),
+    ...(request.chains.length === 0
+      ? {}
+      : { chains: request.chains.map((c) => ({ signers: c.signers, signatures: c.signatures })) }),
+  };
+}
+
+/**
+ * One general: the gRPC service over its runs, its peers and its logs.
+ *
+ * With AUTH on (the default) every SendOrder must carry its sender's signature over the batch, and
+ * RunAlgorithm and ResetLog the client's (see src/auth/control.ts); anything else is refused with
+ * UNAUTHENTICATED before the core sees it. GetDecision, GetTrace, WatchRun and health are reads and
+ * stay open: they reveal what the logs hold, and change nothing.
+ */
 export class GeneralServer {
   private readonly runs = new Map<string, RunDriver>();
   private readonly peers: PeerClients;
   private readonly server: grpc.Server;
   private readonly health: HealthImplementation;
+  private readonly auth: ServerAuth;
 
+  /** `keys`: loaded by the caller; without them, from config.auth (none under AUTH=off). */
   constructor(
     readonly config: GeneralConfig,
     private readonly log: GeneralLog,
+    keys?: GeneralKeys,
   ) {
+    this.auth = serverAuth(
+      keys ??
+        (config.auth.mode === 'on'
+          ? loadGeneralKeys(config.auth, config.id, config.peers.length)
+          : undefined),
+    );
     this.peers = new PeerClients(config.peers);
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -98,7 +143,9 @@ export class GeneralServer {
           n: this.n,
           strategy: formatStrategy(this.config.strategy),
           roundTimeoutMs: this.config.roundTimeoutMs,
+          auth: this.auth.mode,
         });
+        if (this.auth.mode === 'off') this.log.authOff();
         resolve(port);
       });
     });
@@ -126,6 +173,7 @@ export class GeneralServer {
   private handlers(): GeneralHandlers {
     return {
       RunAlgorithm: unary((request) => {
+        this.admit('RunAlgorithm', request.auth, (stamp) => this.runRequestBytes(request, stamp));
         const run = this.join(
           request.runId,
           request.generals,
@@ -137,13 +185,8 @@ export class GeneralServer {
         return { id: this.config.id, runId: run.runId, roundTimeoutMs: run.roundTimeoutMs };
       }),
       SendOrder: unary((request) => {
-        const batch: Batch = {
-          runId: request.runId,
-          round: request.round,
-          sender: request.sender,
-          receiver: request.receiver,
-          values: request.values.map(toOrder),
-        };
+        const batch = batchOf(request);
+        this.authenticate(batch, request.signature);
         return { accepted: this.accept(batch) };
       }),
       GetDecision: unary(async (request) => {
@@ -152,7 +195,10 @@ export class GeneralServer {
         await run.decided();
         return this.report(run);
       }),
-      ResetLog: unary(async () => ({ truncated: await this.log.reset() })),
+      ResetLog: unary(async (request) => {
+        this.admit('ResetLog', request.auth, (stamp) => resetLogBytes(this.config.id, stamp));
+        return { truncated: await this.log.reset() };
+      }),
       GetTrace: unary((request) => {
         const run = this.runs.get(request.runId);
         if (run === undefined) throw new RpcError(grpc.status.NOT_FOUND, `unknown run "${request.runId}"`);
@@ -160,6 +206,55 @@ export class GeneralServer {
       }),
       WatchRun: watchRunHandler((runId) => this.runs.get(runId)),
     };
+  }
+
+  private runRequestBytes(request: RunAlgorithmRequest__Output, stamp: ControlStamp): Uint8Array {
+    return runRequestBytes(
+      {
+        general: this.config.id,
+        runId: request.runId,
+        generals: request.generals,
+        t: request.t,
+        algorithm: algorithmOf(request.algorithm),
+        order: orderOf(request.order),
+        roundTimeoutMs: request.roundTimeoutMs,
+      },
+      stamp,
+    );
+  }
+
+  /** A control request goes on only when signed by the client, fresh and new; else UNAUTHENTICATED. */
+  private admit(
+    method: 'RunAlgorithm' | 'ResetLog',
+    auth: ReceivedControlAuth | null,
+    bytesOf: (stamp: ControlStamp) => Uint8Array,
+  ): void {
+    if (this.auth.mode === 'off') return;
+    const refusal: ControlRefusal | undefined = this.auth.control.check(auth, bytesOf);
+    if (refusal === undefined) return;
+    this.log.controlRefused(method, refusal.reason, refusal.message);
+    throw new RpcError(grpc.status.UNAUTHENTICATED, `refused ${method}: ${refusal.message}`);
+  }
+
+  /**
+   * A batch reaches the core only with its claimed sender's signature. A forged one is refused,
+   * logged, recorded and counted like any refused batch; its values stay missing, so the round
+   * waits for the genuine batch until its deadline.
+   */
+  private authenticate(batch: Batch, signature: Uint8Array): void {
+    if (this.auth.mode === 'off') return;
+    if (this.auth.keys.peers.verify(batch.sender, batchBytes(batch), signature)) return;
+    const message =
+      batch.sender >= this.n
+        ? `general ${batch.sender} has no public key: PEERS lists generals 0..${this.n - 1}`
+        : signature.length === 0
+          ? `batch is not signed; general ${batch.sender}'s signature is required`
+          : `signature does not verify under general ${batch.sender}'s public key`;
+    const run = this.runs.get(batch.runId);
+    if (run === undefined)
+      this.log.batchRejected(batch.runId, batch.round, batch.sender, 'bad-signature', message);
+    else run.refuse(batch, 'bad-signature', message);
+    throw new RpcError(STATUS_OF['bad-signature'], message);
   }
 
   private join(
@@ -273,10 +368,15 @@ export class GeneralServer {
   }
 
   private async send(batch: Batch, roundTimeoutMs: number): Promise<boolean> {
+    const signature = this.auth.mode === 'on' ? this.auth.keys.signer.sign(batchBytes(batch)) : undefined;
     await this.peers.call(
       batch.receiver,
       'SendOrder',
-      { ...batch, values: batch.values.map(toWire) },
+      {
+        ...batch,
+        values: batch.values.map(toWire),
+        ...(signature === undefined ? {} : { signature }),
+      },
       roundTimeoutMs + 1000,
     );
     return true;

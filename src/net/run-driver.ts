@@ -5,6 +5,7 @@ import {
   type GeneralSpec,
   isRejection,
   type Rejection,
+  type RejectionCode,
   type Step,
 } from '../core/general.js';
 import type { Order } from '../core/order.js';
@@ -93,9 +94,7 @@ export class RunDriver {
   receive(batch: Batch): Rejection | number {
     const result = this.run.receive(batch);
     if (isRejection(result)) {
-      this.batchesRejected++;
-      this.record.batch(batch, result.code);
-      this.log.batchRejected(this.runId, batch.round, batch.sender, result.code, result.message);
+      this.refuse(batch, result.code, result.message);
       return result;
     }
     const stored = result.stored ?? new Int32Array(0);
@@ -105,6 +104,13 @@ export class RunDriver {
     );
     this.apply(result);
     return stored.length;
+  }
+
+  /** A batch refused before or by the core: counted, recorded for GetTrace, and logged. */
+  refuse(batch: Batch, code: RejectionCode, message: string): void {
+    this.batchesRejected++;
+    this.record.batch(batch, code);
+    this.log.batchRejected(this.runId, batch.round, batch.sender, code, message);
   }
 
   /** Resolves once the general has decided and every batch it sent has been answered. */
