@@ -1,3 +1,4 @@
+import { clientControl } from '../auth/client-key.js';
 import { parseClientConfig } from '../config.js';
 import { COMMANDER } from '../core/paths.js';
 import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
@@ -33,13 +34,23 @@ const FLAGS: FlagSpec = {
   },
   json: { type: 'boolean', help: 'print one JSON object instead of the table' },
   'allow-unsafe': { type: 'boolean', help: 'run even when n <= 3t, and report what fails' },
+  key: {
+    type: 'string',
+    help: "the client's Ed25519 private key (PEM) that signs RunAlgorithm; keys/private/client.pem from generate-compose.ts",
+    default: '$CLIENT_KEY_FILE',
+  },
+  auth: {
+    type: 'string',
+    help: 'on: sign control requests with --key; off: unsigned, for generals run with AUTH=off',
+    default: '$AUTH or on',
+  },
   ...REPEAT_FLAGS,
   ...REPORT_FLAG,
 };
 
 export const clientHelp = helpText(
   'byzantine client --order ATTACK|RETREAT --t N [flags]',
-  'Runs OM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input, 3 generals unreachable.',
+  'Runs OM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client signature (each named, with why).',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${REPEAT_HELP.client}`,
 );
@@ -48,6 +59,7 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
   if (isRepeat(flags)) return clientRepeat(refuseReportWithRepeat(flags));
   const { config, report } = withReportFlag(flags, (rest) => parseClientConfig(rest, process.env));
+  const control = clientControl(config.auth);
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json);
   const peers = new PeerClients(config.peers);
@@ -57,6 +69,7 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
     const unreachable = await waitForLieutenants(progress, config.waitMs, config.json);
     const facts = await runOnCluster(peers, {
       ...config,
+      control,
       unreachable,
       onLieutenantsJoined: progress.onLieutenantsJoined,
     });

@@ -81,6 +81,7 @@ export async function runWithFaults(
     ...config,
     order: run.order,
     roster: run.roster,
+    control: cluster.control,
     expectFailures: new Set(faulted.keys()),
     gone,
     onLieutenantsJoined: run.progress?.onLieutenantsJoined,

@@ -19,6 +19,11 @@ const FLAGS: FlagSpec = {
     help: 'how long to wait for decisions, ms',
     default: '(t+1) round deadlines + 5 s',
   },
+  auth: {
+    type: 'string',
+    help: 'on: ephemeral Ed25519 keys sign every batch and request (removed afterwards); off: AUTH=off',
+    default: 'on',
+  },
   ...FAULT_FLAGS,
   ...REPEAT_FLAGS,
   ...REPORT_FLAG,
@@ -26,7 +31,7 @@ const FLAGS: FlagSpec = {
 
 export const localHelp = helpText(
   'byzantine local [flags]',
-  'Starts N general processes on 127.0.0.1, waits until each is healthy, runs the client once, and\nstops them all (also on Ctrl-C or failure). Exit status as for `client`.',
+  'Starts N general processes on 127.0.0.1, waits until each is healthy, runs the client once, and\nstops them all (also on Ctrl-C or failure). Unless --auth off, each general gets an ephemeral\nEd25519 key pair (and the client one) in a fresh temporary directory, removed when they stop.\nExit status as for `client`.',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${FAULT_HELP}\n\n${REPEAT_HELP.local}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
 );

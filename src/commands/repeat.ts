@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { clientControl } from '../auth/client-key.js';
 import {
   ConfigError,
   type FlagValues,
@@ -192,6 +193,7 @@ export async function clientRepeat(flags: FlagValues): Promise<number> {
   const plan: RepeatPlan = { seed, runs, n, t, order, drawStrategies: false };
   const peersText = base.peers.map(formatHostPort).join(',');
   const roundTimeout = base.roundTimeoutMs === undefined ? '' : ` --round-timeout ${base.roundTimeoutMs}`;
+  const control = clientControl(base.auth);
   const peers = new PeerClients(base.peers);
   try {
     await waitForGenerals(peers, base.waitMs);
@@ -201,7 +203,7 @@ export async function clientRepeat(flags: FlagValues): Promise<number> {
       async (drawn) => {
         const replay = `byzantine client --order ${drawn.order} --t ${t} --peers ${peersText} --traitors ${formatRoster(drawn.roster)}${roundTimeout}${unsafeFlag(n, t)}`;
         try {
-          const facts = await runOnCluster(peers, { ...base, order: drawn.order });
+          const facts = await runOnCluster(peers, { ...base, control, order: drawn.order });
           const result = summarize(facts);
           return repeatedRun(drawn, result, exitCodeOf(result), replay);
         } catch (error) {

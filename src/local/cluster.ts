@@ -1,8 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ControlSigner } from '../auth/control.js';
+import { ed25519Signer } from '../auth/ed25519.js';
+import {
+  CLIENT_KEY_NAME,
+  ensureKeyDir,
+  generalKeyName,
+  loadPrivateKey,
+  privateKeyPath,
+  publicDirOf,
+} from '../auth/keys.js';
 import type { HostPort, Roster } from '../config.js';
 import { formatStrategy } from '../core/strategy.js';
 import { faultEnv, type GeneralFaults } from '../fault-config.js';
@@ -18,6 +29,11 @@ export interface ClusterSpec {
   readonly faults?: ReadonlyMap<number, GeneralFaults> | undefined;
   /** Extra environment for every general (e.g. LOG_VALUES). */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Authenticate (the default): ephemeral Ed25519 keys in a fresh temporary directory, removed when
+   * the cluster stops. false: the generals run with AUTH=off and requests go unsigned.
+   */
+  readonly auth?: boolean | undefined;
   /** Run the compiled generals in dist/ (after `npm run build`) even from source: what the bench measures. */
   readonly compiled?: boolean;
 }
@@ -69,11 +85,27 @@ interface Member {
   readonly exited: Promise<void>;
 }
 
+/** The env that gives general `id` its keys, or turns authentication off. */
+function authEnv(keyDir: string | undefined, id: number): Record<string, string> {
+  if (keyDir === undefined) return { AUTH: 'off', PRIVATE_KEY_FILE: '', PUBLIC_KEYS_DIR: '' };
+  return {
+    AUTH: 'on',
+    PRIVATE_KEY_FILE: privateKeyPath(keyDir, generalKeyName(id)),
+    PUBLIC_KEYS_DIR: publicDirOf(keyDir),
+  };
+}
+
 /** N general processes on loopback, started together and always stopped together. */
 export class LocalCluster {
+  private removed = false;
+
   private constructor(
     readonly peers: readonly HostPort[],
     private readonly members: readonly Member[],
+    /** The ephemeral keys (private/, public/, as generate-compose.ts lays them out); none with auth off. */
+    readonly keyDir: string | undefined,
+    /** Signs control requests with the ephemeral client key; undefined with auth off. */
+    readonly control: ControlSigner | undefined,
   ) {}
 
   static async start(spec: ClusterSpec): Promise<LocalCluster> {
@@ -81,11 +113,31 @@ export class LocalCluster {
       spec.basePort === undefined
         ? await freePorts(spec.n)
         : Array.from({ length: spec.n }, (_, i) => (spec.basePort ?? 0) + i);
+    const keyDir = spec.auth === false ? undefined : mkdtempSync(join(tmpdir(), 'byzantine-keys-'));
+    try {
+      let control: ControlSigner | undefined;
+      if (keyDir !== undefined) {
+        ensureKeyDir(keyDir, spec.n);
+        control = new ControlSigner(ed25519Signer(loadPrivateKey(privateKeyPath(keyDir, CLIENT_KEY_NAME))));
+      }
+      return new LocalCluster(
+        ports.map((port) => ({ host: HOST, port })),
+        LocalCluster.spawn(spec, ports, keyDir),
+        keyDir,
+        control,
+      );
+    } catch (error) {
+      if (keyDir !== undefined) rmSync(keyDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private static spawn(spec: ClusterSpec, ports: readonly number[], keyDir: string | undefined): Member[] {
     const peers = ports.map((port) => ({ host: HOST, port }));
     const peersText = peers.map((p) => `${p.host}:${p.port}`).join(',');
     const entry = cliEntry(spec.compiled === true);
     const logDir = resolve(spec.logDir);
-    const members = peers.map((peer, id): Member => {
+    return peers.map((peer, id): Member => {
       const strategy = spec.roster.get(id);
       const child = spawn(process.execPath, [...entry.nodeArgs, entry.file, 'general'], {
         env: {
@@ -98,6 +150,7 @@ export class LocalCluster {
           HOST,
           LOG_DIR: logDir,
           ROUND_TIMEOUT_MS: String(spec.roundTimeoutMs),
+          ...authEnv(keyDir, id),
           ...faultEnv(spec.faults?.get(id)),
         },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -127,7 +180,6 @@ export class LocalCluster {
       };
       return member;
     });
-    return new LocalCluster(peers, members);
   }
 
   /** Why each general that has stopped did so, with the last lines it printed. */
@@ -158,8 +210,25 @@ export class LocalCluster {
     return this.members[id]?.exited ?? Promise.resolve();
   }
 
-  /** SIGTERM to every general, then SIGKILL to any still running after the grace period. */
+  /**
+   * SIGTERM to every general, then SIGKILL to any still running after the grace period; then the
+   * ephemeral keys are removed.
+   */
   async stop(): Promise<void> {
+    try {
+      await this.stopMembers();
+    } finally {
+      this.removeKeys();
+    }
+  }
+
+  private removeKeys(): void {
+    if (this.keyDir === undefined || this.removed) return;
+    this.removed = true;
+    rmSync(this.keyDir, { recursive: true, force: true });
+  }
+
+  private async stopMembers(): Promise<void> {
     const running = this.members.filter((m) => m.exit === undefined);
     for (const m of running) m.child.kill('SIGTERM');
     const all = Promise.all(running.map((m) => m.exited));

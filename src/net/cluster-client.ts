@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import * as grpc from '@grpc/grpc-js';
+import type { ControlSigner } from '../auth/control.js';
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import type { GeneralReport, Roster, RunFacts } from '../run/result.js';
+import { PeerCallError } from './errors.js';
 import type { GetDecisionResponse__Output } from './generated/byzantine/v1/GetDecisionResponse.js';
 import type { RunAlgorithmResponse__Output } from './generated/byzantine/v1/RunAlgorithmResponse.js';
 import { checkHealth, healthClient } from './health.js';
@@ -22,6 +26,10 @@ export interface RunRequest {
   readonly t: number;
   readonly order: Order;
   readonly roster: Roster;
+  /** OM unless said otherwise. */
+  readonly algorithm?: Algorithm | undefined;
+  /** Signs each RunAlgorithm with the client key; without it requests go unsigned (AUTH=off generals). */
+  readonly control?: ControlSigner | undefined;
   readonly roundTimeoutMs?: number | undefined;
   /** Overall bound on waiting for decisions; by default derived from the round deadlines. */
   readonly timeoutMs?: number | undefined;
@@ -47,6 +55,24 @@ export function newRunId(): string {
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Why a general refused a control request, and what to check: a general's UNAUTHENTICATED details
+ * say what failed (unsigned, a signature that does not verify, a stale timestamp, a replay).
+ */
+export function refusalReason(error: unknown, signed: boolean): string {
+  if (!(error instanceof PeerCallError) || error.code !== grpc.status.UNAUTHENTICATED) return reason(error);
+  const cause = error.cause as Partial<grpc.ServiceError> | undefined;
+  const details = cause?.details ?? reason(error);
+  const hint = !signed
+    ? 'the generals run with authentication on: give the client key with --key (CLIENT_KEY_FILE), or start the generals with AUTH=off'
+    : /signature/.test(details)
+      ? 'is --key (CLIENT_KEY_FILE) the client key whose public half the generals hold (keys/private/client.pem as generate-compose.ts wrote it)?'
+      : /timestamp/.test(details)
+        ? "are the client's and the general's clocks within 2 minutes of each other?"
+        : 'see docs/auth.md';
+  return `${details}; ${hint}`;
+}
 
 /**
  * Waits (bounded by `waitMs`) until every general reports SERVING on the health service.
@@ -107,11 +133,22 @@ export async function runOnCluster(
   runId = newRunId(),
 ): Promise<RunFacts> {
   const { n, t, order, roster } = request;
+  const algorithm = request.algorithm ?? 'om';
   const started = performance.now();
   const failures = new Map<number, string>(request.unreachable ?? []);
   const timeouts: number[] = [];
   const join = async (id: number) => {
     if (failures.has(id)) return;
+    const roundTimeoutMs = request.roundTimeoutMs ?? 0;
+    const auth = request.control?.runAlgorithm({
+      general: id,
+      runId,
+      generals: n,
+      t,
+      algorithm,
+      order: id === COMMANDER ? order : undefined,
+      roundTimeoutMs,
+    });
     try {
       const reply = await peers.call<object, RunAlgorithmResponse__Output>(
         id,
@@ -120,15 +157,16 @@ export async function runOnCluster(
           runId,
           generals: n,
           t,
-          algorithm: 'OM',
+          algorithm: algorithm.toUpperCase(),
           order: id === COMMANDER ? WireOrder[order] : WireOrder.ORDER_UNSPECIFIED,
-          roundTimeoutMs: request.roundTimeoutMs ?? 0,
+          roundTimeoutMs,
+          ...(auth === undefined ? {} : { auth }),
         },
         JOIN_DEADLINE_MS,
       );
       timeouts.push(reply.roundTimeoutMs);
     } catch (error) {
-      failures.set(id, reason(error));
+      failures.set(id, refusalReason(error, auth !== undefined));
     }
   };
   const lieutenants = peers.peers.map((_, id) => id).filter((id) => id !== COMMANDER);
