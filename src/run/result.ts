@@ -1,3 +1,4 @@
+import { type Algorithm, minimumGenerals } from '../core/algorithm.js';
 import { logicalMessages } from '../core/counts.js';
 import type { Order, Tally } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
@@ -18,6 +19,8 @@ export interface GeneralReport {
   readonly rpcsSent: number;
   readonly valuesSent: number;
   readonly lies: number;
+  /** SM: values ignored because their signed chain did not verify. */
+  readonly valuesInvalid?: number;
 }
 
 export interface GeneralResult {
@@ -29,6 +32,8 @@ export interface GeneralResult {
   readonly tally: Tally | null;
   readonly valuesReceived: number;
   readonly valuesMissing: number;
+  /** SM: values it ignored because their signed chain did not verify. */
+  readonly valuesInvalid?: number;
   readonly lies: number;
   readonly reachable: boolean;
   readonly error?: string;
@@ -41,19 +46,25 @@ export interface RunResult {
   readonly n: number;
   readonly t: number;
   readonly order: Order;
-  readonly algorithm: 'om';
+  readonly algorithm: Algorithm;
   readonly generals: readonly GeneralResult[];
   readonly consensus: Order | null;
   readonly ic1: boolean;
   readonly ic2: boolean;
   readonly ic2Violators: readonly number[];
   readonly split: Readonly<Record<Order, readonly number[]>>;
-  /** n <= 3t: OM(t) promises nothing. */
+  /** Too few generals for t: n <= 3t under OM(t), n < t+2 under SM(t); nothing is promised. */
   readonly unsafe: boolean;
-  /** More traitors than t: OM(t) promises nothing. */
+  /** More traitors than t: the algorithm promises nothing. */
   readonly tooManyTraitors: boolean;
   readonly unreachable: readonly number[];
-  readonly messages: { readonly expected: number; readonly delivered: number };
+  /**
+   * OM: `expected` the run's logical messages (exact, known in advance), `delivered` the values
+   * the generals stored. SM: how many chains travel depends on the traitors, so `expected` is the
+   * chains the generals sent (genuine or tampered), `delivered` the chains accepted as valid, and
+   * `invalid` the chains ignored because a signature or the signer list did not check out.
+   */
+  readonly messages: { readonly expected: number; readonly delivered: number; readonly invalid?: number };
   readonly rpcs: number;
   readonly elapsedMs: number;
 }
@@ -63,6 +74,8 @@ export interface RunFacts {
   readonly n: number;
   readonly t: number;
   readonly order: Order;
+  /** OM unless said otherwise. */
+  readonly algorithm?: Algorithm;
   readonly roster: Roster;
   readonly reports: ReadonlyMap<number, GeneralReport>;
   /** Why a general did not report, by id. */
@@ -78,10 +91,13 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** Joins the generals' reports with the roster and judges the run. */
 export function summarize(facts: RunFacts): RunResult {
   const { n, t, order, roster, reports, failures } = facts;
+  const algorithm = facts.algorithm ?? 'om';
   const generals: GeneralResult[] = [];
   const decisions = new Map<number, Order>();
   const faulty = new Set<number>([...roster.keys(), ...(facts.faulted?.keys() ?? [])]);
   let delivered = 0;
+  let sent = 0;
+  let invalid = 0;
   let rpcs = 0;
   for (let id = 0; id < n; id++) {
     const strategy = roster.get(id) ?? LOYAL;
@@ -110,6 +126,8 @@ export function summarize(facts: RunFacts): RunResult {
     }
     decisions.set(id, report.decision);
     delivered += report.valuesReceived;
+    sent += report.valuesSent;
+    invalid += report.valuesInvalid ?? 0;
     rpcs += report.rpcsSent;
     generals.push({
       ...base,
@@ -117,6 +135,7 @@ export function summarize(facts: RunFacts): RunResult {
       tally: report.tally,
       valuesReceived: report.valuesReceived,
       valuesMissing: report.valuesMissing,
+      ...(algorithm === 'sm' ? { valuesInvalid: report.valuesInvalid ?? 0 } : {}),
       lies: report.lies,
       reachable: true,
     });
@@ -127,18 +146,21 @@ export function summarize(facts: RunFacts): RunResult {
     n,
     t,
     order,
-    algorithm: 'om',
+    algorithm,
     generals,
     consensus: verdict.consensus,
     ic1: verdict.ic1,
     ic2: verdict.ic2,
     ic2Violators: verdict.ic2Violators,
     split: verdict.byDecision,
-    unsafe: n <= 3 * t,
+    unsafe: n < minimumGenerals(algorithm, t),
     // An injected fault spends the same budget t as a traitor.
     tooManyTraitors: new Set([...roster.keys(), ...(facts.faulted?.keys() ?? [])]).size > t,
     unreachable: generals.filter((g) => !g.reachable).map((g) => g.id),
-    messages: { expected: logicalMessages(n, t), delivered },
+    messages:
+      algorithm === 'sm'
+        ? { expected: sent, delivered, invalid }
+        : { expected: logicalMessages(n, t), delivered },
     rpcs,
     elapsedMs: facts.elapsedMs,
   };

@@ -1,8 +1,19 @@
-import { type Batch, GeneralRun, isRejection, type Lie, type Step } from '../core/general.js';
+import type { Algorithm } from '../core/algorithm.js';
+import {
+  type Batch,
+  GeneralRun,
+  type GeneralSpec,
+  isRejection,
+  type Lie,
+  type Step,
+} from '../core/general.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
+import type { ProtocolRun } from '../core/protocol-run.js';
+import { SignedRun } from '../core/signed-run.js';
 import { LOYAL } from '../core/strategy.js';
 import type { GeneralReport, Roster } from '../run/result.js';
+import { type EphemeralSigning, ephemeralSigning, SigningScheme } from './signing.js';
 
 export interface SimulationSpec {
   readonly runId: string;
@@ -10,6 +21,10 @@ export interface SimulationSpec {
   readonly t: number;
   readonly order: Order;
   readonly roster: Roster;
+  /** OM(t) unless said otherwise. */
+  readonly algorithm?: Algorithm;
+  /** SM only: how the run's fresh keys sign (Ed25519 unless said otherwise). */
+  readonly signing?: SigningScheme;
 }
 
 /** What passed over the in-memory wire, for tests and reports. */
@@ -30,19 +45,35 @@ export interface SimulationOutcome {
   readonly trace: SimulationTrace;
 }
 
+/** One general's run under the spec's algorithm; SM generals each get only their own key. */
+function generalRun(
+  spec: GeneralSpec,
+  algorithm: Algorithm,
+  keys: EphemeralSigning | undefined,
+): ProtocolRun {
+  if (algorithm === 'om' || keys === undefined) return new GeneralRun(spec);
+  const signer = keys.signers[spec.id];
+  if (signer === undefined) throw new RangeError(`no key for general ${spec.id}`);
+  return new SignedRun(spec, { signer, verifier: keys.verifier });
+}
+
 /**
- * Drives one run of n GeneralRuns over an in-memory FIFO network. Synchrony is modelled exactly:
- * when nothing is left in flight, every waiting general's round deadline fires.
+ * Drives one run of n generals (OM or SM) over an in-memory FIFO network. Synchrony is modelled
+ * exactly: when nothing is left in flight, every waiting general's round deadline fires.
  */
 export function runInMemory(spec: SimulationSpec, keepTrace = false): SimulationOutcome {
   const { runId, n, t, order, roster } = spec;
-  const generals: GeneralRun[] = [];
+  const algorithm = spec.algorithm ?? 'om';
+  const keys = algorithm === 'sm' ? ephemeralSigning(n, spec.signing ?? SigningScheme.ed25519) : undefined;
+  const generals: ProtocolRun[] = [];
   for (let id = 0; id < n; id++) {
     const strategy = roster.get(id) ?? LOYAL;
-    generals.push(new GeneralRun({ runId, id, n, t, strategy, ...(id === COMMANDER ? { order } : {}) }));
+    const general = { runId, id, n, t, strategy, ...(id === COMMANDER ? { order } : {}) };
+    generals.push(generalRun(general, algorithm, keys));
   }
   const rpcsSent = new Array<number>(n).fill(0);
   const rejected = new Array<number>(n).fill(0);
+  const invalid = new Array<number>(n).fill(0);
   const trace: SimulationTrace = { deliveries: [], lies: [], expiries: 0 };
   const queue: Batch[] = [];
   let head = 0;
@@ -61,6 +92,7 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
       if (keepTrace) trace.deliveries.push({ batch, accepted });
       if (accepted) {
         rpcsSent[batch.sender] = (rpcsSent[batch.sender] ?? 0) + 1;
+        invalid[batch.receiver] = (invalid[batch.receiver] ?? 0) + (result.invalid?.length ?? 0);
         take(batch.receiver, result);
       } else {
         rejected[batch.receiver] = (rejected[batch.receiver] ?? 0) + 1;
@@ -80,11 +112,13 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
       decision: g.decision ?? order,
       tally: g.tally(),
       valuesReceived: g.receivedValues,
-      valuesMissing: g.expectedValues - g.receivedValues,
+      // Under SM nothing is expected in advance, so nothing is missing.
+      valuesMissing: Math.max(0, g.expectedValues - g.receivedValues),
       batchesRejected: rejected[id] ?? 0,
       rpcsSent: rpcsSent[id] ?? 0,
       valuesSent: g.sentValues,
       lies: g.lies,
+      ...(algorithm === 'sm' ? { valuesInvalid: invalid[id] ?? 0 } : {}),
     });
   });
   return { reports, trace };

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { type Roster, type RunResult, summarize } from '../run/result.js';
 import { runInMemory, type SimulationOutcome, type SimulationSpec } from './network.js';
+import type { SigningScheme } from './signing.js';
 
 export interface SimulateOptions {
   readonly n: number;
@@ -9,6 +11,10 @@ export interface SimulateOptions {
   readonly order: Order;
   readonly roster: Roster;
   readonly runId?: string;
+  /** OM(t) unless said otherwise. */
+  readonly algorithm?: Algorithm;
+  /** SM only: fresh Ed25519 keys unless said otherwise. */
+  readonly signing?: SigningScheme;
 }
 
 /** The same run as `local`, in one process over the in-memory network. */
