@@ -1,8 +1,19 @@
 import type { GeneralResult, RunResult } from './result.js';
 
 const HEADERS = ['general', 'role', 'strategy', 'decision', 'ATTACK', 'RETREAT', 'missing', 'lies'] as const;
+/** Under SM nothing is missing by design; the column counts values whose chain did not verify. */
+const SM_HEADERS = [
+  'general',
+  'role',
+  'strategy',
+  'decision',
+  'ATTACK',
+  'RETREAT',
+  'invalid',
+  'lies',
+] as const;
 
-function row(g: GeneralResult): string[] {
+function row(g: GeneralResult, signed: boolean): string[] {
   const strategy = g.fault === undefined ? g.strategy : `${g.strategy}, ${g.fault}`;
   if (!g.reachable) return [String(g.id), g.role, strategy, 'unreachable', '-', '-', '-', '-'];
   const decision = g.role === 'commander' ? `(order ${g.decision})` : (g.decision ?? '-');
@@ -13,38 +24,61 @@ function row(g: GeneralResult): string[] {
     decision,
     String(g.tally?.attack ?? '-'),
     String(g.tally?.retreat ?? '-'),
-    String(g.valuesMissing),
+    String(signed ? (g.valuesInvalid ?? 0) : g.valuesMissing),
     String(g.lies),
   ];
 }
 
-function table(rows: string[][]): string {
-  const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+function table(headers: readonly string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (i >= 4 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 const fmt = (x: number) => x.toLocaleString('en-US');
 
+/** OM(t) or SM(t), as the paper writes them. */
+const algorithmName = (result: RunResult) => `${result.algorithm.toUpperCase()}(${result.t})`;
+
+/** The bound the run broke: n > 3t for oral messages, n >= t+2 for signed ones. */
+function unsafeWarning(result: RunResult): string {
+  const name = algorithmName(result);
+  return result.algorithm === 'sm'
+    ? `warning: n=${result.n} < t+2=${result.t + 2}: ${name} guarantees nothing here`
+    : `warning: n=${result.n} <= 3t=${3 * result.t}: ${name} guarantees nothing here`;
+}
+
+/** The message count line: OM's logical messages are known in advance, SM's chains are not. */
+function countsLine(result: RunResult): string {
+  const { messages, rpcs, elapsedMs } = result;
+  const time = `${fmt(rpcs)} RPCs; ${elapsedMs.toFixed(1)} ms`;
+  if (result.algorithm === 'sm') {
+    return `${fmt(messages.delivered)} valid signed chains of ${fmt(messages.expected)} sent (${fmt(messages.invalid ?? 0)} failed verification and were ignored) in ${time}`;
+  }
+  return `${fmt(messages.delivered)} of ${fmt(messages.expected)} logical messages delivered in ${time}`;
+}
+
 /** The human report: the table, the verdict, the consensus, then time and counts. */
 export function renderHuman(result: RunResult): string {
   const out: string[] = [];
+  const signed = result.algorithm === 'sm';
   out.push(
-    `OM(${result.t}) with ${result.n} generals, order ${result.order}, run ${result.runId}`,
+    `${algorithmName(result)} with ${result.n} generals, order ${result.order}, run ${result.runId}`,
     '',
-    table(result.generals.map(row)),
+    table(
+      signed ? SM_HEADERS : HEADERS,
+      result.generals.map((g) => row(g, signed)),
+    ),
     '',
   );
-  if (result.unsafe) {
-    out.push(`warning: n=${result.n} <= 3t=${3 * result.t}: OM(${result.t}) guarantees nothing here`);
-  }
+  if (result.unsafe) out.push(unsafeWarning(result));
   if (result.tooManyTraitors) {
     out.push(
-      `warning: more traitors and faulty generals than t=${result.t}: OM(${result.t}) guarantees nothing here`,
+      `warning: more traitors and faulty generals than t=${result.t}: ${algorithmName(result)} guarantees nothing here`,
     );
   }
   for (const g of result.generals.filter((x) => x.fault !== undefined)) {
@@ -61,7 +95,7 @@ export function renderHuman(result: RunResult): string {
       ? 'IC2 holds: loyal lieutenants follow a loyal commander'
       : `IC2 FAILS: loyal lieutenants ${result.ic2Violators.join(',')} did not follow the loyal commander's ${result.order}`,
     result.consensus === null ? 'No consensus reached' : `Final consensus reached: ${result.consensus}`,
-    `${fmt(result.messages.delivered)} of ${fmt(result.messages.expected)} logical messages delivered in ${fmt(result.rpcs)} RPCs; ${result.elapsedMs.toFixed(1)} ms`,
+    countsLine(result),
   );
   return out.join('\n');
 }
