@@ -4,6 +4,8 @@ import { ConfigError, parseGeneralEnv, parseRunConfig } from '../../src/config.j
 import { describeFaults, faultEnv, parseFaultFlags } from '../../src/fault-config.js';
 
 const PEERS = 'a:1,b:2,c:3,d:4';
+/** Keys are beside the point here; without them a general needs AUTH=off said explicitly. */
+const AUTH = 'off';
 
 function problemsOf(fn: () => unknown): readonly string[] {
   try {
@@ -46,18 +48,18 @@ describe('fault flags and env', () => {
   });
 
   test("a general's FAULT_* env round-trips through what the launcher sets", () => {
-    const env = { AUTH: 'off', ID: '1', PEERS, ...faultEnv({ crashRound: 2, delayMs: 250, dropTo: [0, 3] }) };
+    const env = { ID: '1', PEERS, AUTH, ...faultEnv({ crashRound: 2, delayMs: 250, dropTo: [0, 3] }) };
     assert.deepEqual(parseGeneralEnv(env).faults, { crashRound: 2, delayMs: 250, dropTo: [0, 3] });
     // Empty values mean no fault: the launcher sets every key so that nothing leaks in from outside.
-    assert.equal(parseGeneralEnv({ AUTH: 'off', ID: '1', PEERS, ...faultEnv(undefined) }).faults, undefined);
+    assert.equal(parseGeneralEnv({ ID: '1', PEERS, AUTH, ...faultEnv(undefined) }).faults, undefined);
   });
 
   test('bad FAULT_* env is refused, every variable named', () => {
     const problems = problemsOf(() =>
       parseGeneralEnv({
-        AUTH: 'off',
         ID: '1',
         PEERS,
+        AUTH,
         FAULT_CRASH_ROUND: 'soon',
         FAULT_DELAY_MS: '-5',
         FAULT_DROP_TO: '1,9,x',

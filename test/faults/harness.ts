@@ -53,6 +53,7 @@ export async function runWithFaults(options: {
       t: options.t,
       order: options.order,
       roster: new Map(),
+      control: cluster.control,
       expectFailures: new Set(faulted.keys()),
       gone,
     });

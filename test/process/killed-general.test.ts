@@ -72,6 +72,7 @@ before(async () => {
     t: T,
     order: 'ATTACK',
     roster: new Map(),
+    control: cluster.control,
     timeoutMs: 4 * ROUND_TIMEOUT_MS,
   });
   result = summarize(facts);

@@ -3,7 +3,9 @@
  * First it joins general 1 to a run of its own, exactly as the client would (RunAlgorithm, a
  * lieutenant's request, no order), with a long round deadline so that the run stays open. Each bad
  * batch must be refused with a precise gRPC status and details, and logged; the general must keep
- * serving, and a following full run must agree.
+ * serving, and a following full run must agree. Authentication is on, as by default: each batch is
+ * signed with its claimed sender's key from the cluster's key directory, so that it gets past the
+ * signature check to the checks under test (a general with no key, 99, cannot sign at all).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { batchSize } from '../../src/core/counts.js';
+import { batchBytes } from '../../src/core/signatures.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
 import type { SendOrderRequest } from '../../src/net/generated/byzantine/v1/SendOrderRequest.js';
@@ -18,6 +21,7 @@ import { checkHealth, healthClient } from '../../src/net/health.js';
 import { PeerClients } from '../../src/net/peers.js';
 import { WireOrder } from '../../src/net/proto.js';
 import { exitCodeOf, summarize } from '../../src/run/result.js';
+import { generalSigner, signed } from '../support/keys.js';
 import {
   type CallOutcome,
   hugeSendOrder,
@@ -50,12 +54,9 @@ before(async () => {
   address = peers.address(TARGET);
   rogue = rogueClient(address);
   // Join general 1 to a run as the client would; a minute per round keeps every round open.
-  await peers.call(
-    TARGET,
-    'RunAlgorithm',
-    { runId: RUN, generals: N, t: T, algorithm: 'OM', order: 0, roundTimeoutMs: 60_000 },
-    10_000,
-  );
+  const join = { runId: RUN, generals: N, t: T, roundTimeoutMs: 60_000 };
+  const auth = cluster.control?.runAlgorithm({ general: TARGET, ...join, algorithm: 'om', order: undefined });
+  await peers.call(TARGET, 'RunAlgorithm', { ...join, algorithm: 'OM', order: 0, auth }, 10_000);
 });
 
 after(async () => {
@@ -71,13 +72,16 @@ const batch = (
   values: Array<typeof ATTACK | typeof RETREAT>,
   runId = RUN,
   receiver = TARGET,
-): SendOrderRequest => ({
-  runId,
-  round,
-  sender,
-  receiver,
-  values,
-});
+): SendOrderRequest => {
+  const request = { runId, round, sender, receiver, values };
+  // The sender's own key, as a general that sends a malformed batch would sign it.
+  return sender < N ? signed(request, generalSigner(keyDir(), sender)) : request;
+};
+
+function keyDir(): string {
+  assert.ok(cluster?.keyDir, 'the cluster runs with authentication, so it has a key directory');
+  return cluster.keyDir;
+}
 
 function send(request: SendOrderRequest): Promise<CallOutcome> {
   assert.ok(rogue, 'the rogue client is connected');
@@ -106,9 +110,13 @@ describe('malformed SendOrder batches to general 1', () => {
     refused(outcome, grpc.status.INVALID_ARGUMENT, /addressed to general 3, this is general 1/);
   });
 
-  test('a sender that is not a peer (99): PERMISSION_DENIED', async () => {
+  test('a sender that is not a general (99), so has no key: UNAUTHENTICATED', async () => {
     const outcome = await send(batch(1, 99, [ATTACK]));
-    refused(outcome, grpc.status.PERMISSION_DENIED, /general 99 is not a lieutenant/);
+    refused(
+      outcome,
+      grpc.status.UNAUTHENTICATED,
+      /general 99 has no public key: PEERS lists generals 0\.\.6/,
+    );
   });
 
   test('the commander sending in round 1: PERMISSION_DENIED', async () => {
@@ -143,7 +151,11 @@ describe('malformed SendOrder batches to general 1', () => {
 
   test('a batch beyond 16 MiB: refused by the transport with RESOURCE_EXHAUSTED', async () => {
     // The hand encoding, small enough to reach the general: read as 5000 values, refused by it.
-    const small = await sendRawSendOrder(address, hugeSendOrder(RUN, 5000));
+    const values = new Array<'ATTACK'>(5000).fill('ATTACK');
+    const signature = generalSigner(keyDir(), 2).sign(
+      batchBytes({ runId: RUN, round: 1, sender: 2, receiver: TARGET, values }),
+    );
+    const small = await sendRawSendOrder(address, hugeSendOrder(RUN, 5000, signature));
     refused(small, grpc.status.RESOURCE_EXHAUSTED, /batch of 5000 values is larger than any batch/);
     // The same beyond 16 MiB never reaches the handler (so the general cannot log it).
     const body = hugeSendOrder(RUN, MAX_MESSAGE_BYTES + 1024);
@@ -172,7 +184,15 @@ describe('malformed SendOrder batches to general 1', () => {
 
   test('a following full run agrees: exit status 0, every value delivered', async () => {
     assert.ok(peers);
-    const result = summarize(await runOnCluster(peers, { n: N, t: T, order: 'ATTACK', roster: new Map() }));
+    const result = summarize(
+      await runOnCluster(peers, {
+        n: N,
+        t: T,
+        order: 'ATTACK',
+        roster: new Map(),
+        control: cluster?.control,
+      }),
+    );
     assert.equal(exitCodeOf(result), 0);
     assert.equal(result.ic1, true);
     assert.equal(result.ic2, true);
@@ -190,7 +210,7 @@ describe('malformed SendOrder batches to general 1', () => {
     const expected: Array<[string, RegExp]> = [
       ['wrong length', /run=rogue-run round=1 from=2 REJECTED wrong-length: round 1 batch has 3 values/],
       ['wrong receiver', /run=rogue-run round=1 from=2 REJECTED wrong-receiver: /],
-      ['sender 99', /run=rogue-run round=1 from=99 REJECTED not-a-peer: /],
+      ['sender 99', /run=rogue-run round=1 from=99 REJECTED bad-signature: general 99 has no public key/],
       ['commander in round 1', /run=rogue-run round=1 from=0 REJECTED not-a-peer: /],
       ['lieutenant in round 0', /run=rogue-run round=0 from=2 REJECTED not-a-peer: /],
       ['unknown run', /run=no-such-run round=1 from=2 REJECTED unknown-run: /],

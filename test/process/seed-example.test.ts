@@ -5,7 +5,7 @@
  * that no process outlives the launcher.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/counts.js';
@@ -34,6 +34,8 @@ const RUN_TIMEOUT_MS = 120_000;
 const DEADLINE_ARGS = ['--round-timeout', '10000'];
 
 const jsonLogs = tempDir('seed-json');
+/** The --json run's TMPDIR, where `local` makes its ephemeral keys. */
+const jsonTmp = tempDir('seed-tmp');
 const humanLogs = tempDir('seed-human');
 const markers: string[] = [];
 let json: CliResult;
@@ -43,6 +45,7 @@ let human: CliResult;
 before(async () => {
   json = await runCli([...SEED_ARGS, ...DEADLINE_ARGS, '--json', '--log-dir', jsonLogs.path], {
     timeoutMs: RUN_TIMEOUT_MS,
+    env: { TMPDIR: jsonTmp.path },
   });
   markers.push(json.marker);
   human = await runCli([...SEED_ARGS, ...DEADLINE_ARGS, '--log-dir', humanLogs.path], {
@@ -55,6 +58,7 @@ before(async () => {
 after(async () => {
   await stopEverything(markers);
   jsonLogs.remove();
+  jsonTmp.remove();
   humanLogs.remove();
 });
 
@@ -103,6 +107,15 @@ describe('local, the seed example, --json', () => {
 
   test('no general process outlives the launcher', () => {
     assert.deepEqual(processesMarked(json.marker), []);
+  });
+
+  test('the generals authenticated with ephemeral keys, removed once they stopped', () => {
+    const text = readFileSync(join(jsonLogs.path, 'general_1_events.jsonl'), 'utf8');
+    assert.match(text, /"type":"notice".*"auth":"on"/);
+    assert.deepEqual(
+      readdirSync(jsonTmp.path).filter((name) => name.startsWith('byzantine-keys-')),
+      [],
+    );
   });
 
   test("every general's intermediate log names the run", () => {

@@ -4,11 +4,13 @@
  * someone else); after a successful run, see seed-example and silent-traitor, which check the same.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import type { GetDecisionResponse__Output } from '../../src/net/generated/byzantine/v1/GetDecisionResponse.js';
 import { checkHealth, healthClient } from '../../src/net/health.js';
 import { PeerClients } from '../../src/net/peers.js';
+import { clientKeyFile, controlSigner, keyEnv, testKeys } from '../support/keys.js';
 import {
   type CliResult,
   isAlive,
@@ -21,6 +23,10 @@ import {
   waitServing,
 } from '../support/process.js';
 
+/** Keys for the 4 generals below and the client, as generate-compose.ts lays them out. */
+const keys = testKeys(4);
+after(() => keys.remove());
+
 /** A general's env for a 4-general roster of which only this one (id 1) runs; PORT 0: a free port. */
 const generalEnv = (logDir: string) => ({
   ID: '1',
@@ -29,6 +35,7 @@ const generalEnv = (logDir: string) => ({
   HOST: '127.0.0.1',
   LOG_DIR: logDir,
   ROUND_TIMEOUT_MS: '60000',
+  ...keyEnv(keys.path, 1),
 });
 
 /** "Promptly": the general's own grace for calls in flight is 2 s; the rest is a loaded machine. */
@@ -78,12 +85,14 @@ describe('a general on SIGTERM', () => {
     markers.push(general.marker);
     const peers = new PeerClients([{ host: '127.0.0.1', port: general.port }]);
     try {
-      await peers.call(
-        0,
-        'RunAlgorithm',
-        { runId: 'open-run', generals: 4, t: 1, algorithm: 'OM', order: 0, roundTimeoutMs: 60_000 },
-        30_000,
-      );
+      const join = { runId: 'open-run', generals: 4, t: 1, roundTimeoutMs: 60_000 };
+      const auth = controlSigner(clientKeyFile(keys.path)).runAlgorithm({
+        general: 1,
+        ...join,
+        algorithm: 'om',
+        order: undefined,
+      });
+      await peers.call(0, 'RunAlgorithm', { ...join, algorithm: 'OM', order: 0, auth }, 30_000);
       // Nobody else exists, so round 0 waits a minute: this call stays in flight.
       const pending = peers
         .call<object, GetDecisionResponse__Output>(0, 'GetDecision', { runId: 'open-run' }, 60_000)
@@ -114,6 +123,8 @@ describe('a general on SIGTERM', () => {
 describe('local, when a general cannot start (its port is held by someone else)', () => {
   const N = 4;
   const logs = tempDir('busy-port');
+  /** The launcher's TMPDIR, where it makes its ephemeral keys. */
+  const tmp = tempDir('busy-port-tmp');
   let busy: Awaited<ReturnType<typeof listenOn>> | undefined;
   let run: CliResult | undefined;
   let marker = '';
@@ -143,7 +154,7 @@ describe('local, when a general cannot start (its port is held by someone else)'
     const base = busy.port;
     const launched = startCli(
       ['local', '--generals', String(N), '--t', '1', '--base-port', String(base), '--log-dir', logs.path],
-      { timeoutMs: 120_000 },
+      { timeoutMs: 120_000, env: { TMPDIR: tmp.path } },
     );
     marker = launched.marker;
     // While the launcher waits on general 0, generals 1..3 come up: note every process it started.
@@ -157,6 +168,7 @@ describe('local, when a general cannot start (its port is held by someone else)'
     await stopEverything([marker]);
     await busy?.close();
     logs.remove();
+    tmp.remove();
   });
 
   test('exits 3 with a clear error naming general 0, its port and why', () => {
@@ -177,6 +189,13 @@ describe('local, when a general cannot start (its port is held by someone else)'
     }
     for (const pid of spawned) assert.equal(isAlive(pid), false, `pid ${pid} is gone`);
     assert.deepEqual(processesMarked(marker), []);
+  });
+
+  test('removes its ephemeral keys, failure or not', () => {
+    assert.deepEqual(
+      readdirSync(tmp.path).filter((name) => name.startsWith('byzantine-keys-')),
+      [],
+    );
   });
 
   test('gives up once general 0 has died, rather than waiting out the 30 s health bound', () => {

@@ -12,6 +12,7 @@ import { waitForGenerals } from '../../src/net/cluster-client.js';
 import { PeerClients } from '../../src/net/peers.js';
 import type { RepeatSummary } from '../../src/run/repeat.js';
 import { simulate } from '../../src/sim/simulate.js';
+import { clientKeyFile } from '../support/keys.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const env = { ...process.env, NODE_NO_WARNINGS: '1' };
@@ -164,6 +165,9 @@ describe('--repeat K --seed S', () => {
     try {
       await waitForGenerals(peers, 60_000);
       const peerList = cluster.peers.map((p) => `${p.host}:${p.port}`).join(',');
+      // The cluster's ephemeral client key signs each run's RunAlgorithm requests.
+      assert.ok(cluster.keyDir, 'the cluster runs with authentication');
+      const key = clientKeyFile(cluster.keyDir);
       const repeatRuns = () =>
         byzantineAsync(
           'client',
@@ -173,6 +177,8 @@ describe('--repeat K --seed S', () => {
           peerList,
           '--traitors',
           '2:flip',
+          '--key',
+          key,
           '--repeat',
           '4',
           '--seed',

@@ -49,6 +49,7 @@ describe('the seed example on real general processes', () => {
       t: SEED.t,
       order: SEED.order,
       roster: seedRoster(),
+      control: cluster.control,
     });
     const trace = await traceFromCluster(peers, facts);
     assert.equal(trace.generals.size, SEED.n);
@@ -109,6 +110,7 @@ describe('the seed example on real general processes', () => {
       t: SEED.t,
       order: SEED.order,
       roster: seedRoster(),
+      control: cluster.control,
     });
     peers.close();
     await cluster.stop();

@@ -35,6 +35,10 @@ const CONFIG_VARIABLES = [
   'HOST',
   'LOG_DIR',
   'ROUND_TIMEOUT_MS',
+  'AUTH',
+  'PRIVATE_KEY_FILE',
+  'PUBLIC_KEYS_DIR',
+  'CLIENT_KEY_FILE',
   'NODE_TEST_CONTEXT',
 ];
 
@@ -264,10 +268,11 @@ function varint(value: number): Buffer {
 }
 
 /**
- * A SendOrderRequest of `count` ATTACK values, encoded by hand (field 5, packed), so that a batch
- * far beyond the 16 MiB transport limit costs one buffer rather than millions of objects.
+ * A SendOrderRequest of `count` ATTACK values from general 2 to general 1 in round 1, encoded by
+ * hand (field 5, packed), so that a batch far beyond the 16 MiB transport limit costs one buffer
+ * rather than millions of objects. `signature` (field 7), when given, is general 2's over it.
  */
-export function hugeSendOrder(runId: string, count: number): Buffer {
+export function hugeSendOrder(runId: string, count: number, signature?: Uint8Array): Buffer {
   const id = Buffer.from(runId, 'utf8');
   return Buffer.concat([
     Buffer.from([0x0a]), // field 1 (run_id), length-delimited
@@ -279,6 +284,9 @@ export function hugeSendOrder(runId: string, count: number): Buffer {
     Buffer.from([0x2a]), // field 5 (values), packed
     varint(count),
     Buffer.alloc(count, 1), // ATTACK = 1, one byte each
+    ...(signature === undefined
+      ? []
+      : [Buffer.from([0x3a]), varint(signature.length), Buffer.from(signature)]), // field 7 (signature)
   ]);
 }
 
