@@ -1,3 +1,4 @@
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { DETERMINISTIC_TRAITOR_STRATEGIES, type Strategy } from '../core/strategy.js';
 
@@ -15,6 +16,8 @@ export interface Shape {
   readonly n: number;
   readonly t: number;
   readonly maxTraitors: number;
+  /** OM(t) unless said otherwise. */
+  readonly algorithm?: Algorithm;
 }
 
 export interface Case {
@@ -23,6 +26,8 @@ export interface Case {
   readonly order: Order;
   /** Traitor id to strategy, ids ascending. */
   readonly traitors: ReadonlyMap<number, Strategy>;
+  /** OM(t) unless said otherwise. */
+  readonly algorithm?: Algorithm;
 }
 
 export const ORDERS: readonly Order[] = ['ATTACK', 'RETREAT'];
@@ -89,7 +94,13 @@ export function caseAt(
       assignment = Math.floor(assignment / strategies.length);
     }
     const traitors = new Map<number, Strategy>(ids.map((id, i) => [id, picks[i] as Strategy]));
-    return { n, t, order, traitors };
+    return {
+      n,
+      t,
+      order,
+      traitors,
+      ...(shape.algorithm === undefined ? {} : { algorithm: shape.algorithm }),
+    };
   }
   throw new RangeError(`case ${index} is past the ${caseCount(shape, strategies.length)} cases of n=${n}`);
 }

@@ -1,20 +1,24 @@
-import { logicalMessages } from '../core/counts.js';
+import { type Algorithm, minimumGenerals } from '../core/algorithm.js';
+import { logicalMessages, signedChainsAtMost } from '../core/counts.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import { formatStrategy, type Strategy } from '../core/strategy.js';
 import { judge } from '../core/verdict.js';
 import { runInMemory } from '../sim/network.js';
+import { SigningScheme } from '../sim/signing.js';
 import { type Case, caseAt, caseCount, type Shape } from './cases.js';
 
 /**
  * The exhaustive check, pure: run cases in memory, judge each by IC1 and IC2, merge slices, and
- * compare what was found with what the theory of OM(t) predicts. No I/O, no clock.
+ * compare what was found with what the theory of OM(t) or SM(t) predicts. No I/O, no clock.
  */
 
 /** A case whose loyal lieutenants broke IC1 or IC2, in full. */
 export interface Counterexample {
   readonly n: number;
   readonly t: number;
+  /** Present for SM only, so OM's counterexamples read as before. */
+  readonly algorithm?: Algorithm;
   readonly order: Order;
   /** [id, strategy] for each traitor, ids ascending. */
   readonly traitors: ReadonlyArray<readonly [number, string]>;
@@ -33,9 +37,20 @@ export interface CaseOutcome {
   readonly decisions: ReadonlyArray<readonly [number, Order]>;
 }
 
-/** Runs one case in memory and judges it over the loyal lieutenants. */
+/**
+ * Runs one case in memory and judges it over the loyal lieutenants. SM cases sign with a keyed hash
+ * per general: as unforgeable inside one process (each general holds only its own key) and much
+ * cheaper to check than Ed25519, which `simulate` uses.
+ */
 export function runCase(c: Case): CaseOutcome {
-  const { reports } = runInMemory({ runId: 'check', n: c.n, t: c.t, order: c.order, roster: c.traitors });
+  const { reports } = runInMemory({
+    runId: 'check',
+    n: c.n,
+    t: c.t,
+    order: c.order,
+    roster: c.traitors,
+    ...(c.algorithm === undefined ? {} : { algorithm: c.algorithm, signing: SigningScheme.keyedHash }),
+  });
   const decisions = new Map<number, Order>();
   for (const [id, report] of reports) decisions.set(id, report.decision);
   const faulty = new Set(c.traitors.keys());
@@ -95,6 +110,7 @@ export function sweepSlice(
     tally.first ??= {
       n: c.n,
       t: c.t,
+      ...(c.algorithm === 'sm' ? { algorithm: c.algorithm } : {}),
       order: c.order,
       traitors: [...c.traitors].map(([id, s]) => [id, formatStrategy(s)] as const),
       decisions: outcome.decisions,
@@ -122,15 +138,18 @@ export function mergeTally(into: ShapeTally, part: ShapeTally): ShapeTally {
 
 /** What the theory predicts for a shape. */
 export const Prediction = {
-  /** n > 3t: no violation with at most t traitors (Lamport, Shostak, Pease, theorem 1). */
+  /**
+   * No violation with at most t traitors: OM(t) with n > 3t (Lamport, Shostak, Pease, theorem 1),
+   * SM(t) with n >= t+2 (theorem 2: any number of traitors, given unforgeable signatures).
+   */
   none: 'none',
-  /** n <= 3t: some traitor behaviour with at most t traitors breaks IC1 or IC2. */
+  /** OM(t) with n <= 3t: some traitor behaviour with at most t traitors breaks IC1 or IC2. */
   some: 'some',
 } as const;
 export type Prediction = (typeof Prediction)[keyof typeof Prediction];
 
 export function predictionFor(shape: Shape): Prediction {
-  return shape.n > 3 * shape.t ? Prediction.none : Prediction.some;
+  return shape.n >= minimumGenerals(shape.algorithm ?? 'om', shape.t) ? Prediction.none : Prediction.some;
 }
 
 /** Whether a finished shape matches the prediction (violations beyond t traitors are not judged). */
@@ -152,7 +171,7 @@ export function slicesOf(shapes: readonly Shape[], costPerSlice: number): Slice[
   const out: Slice[] = [];
   shapes.forEach((shape, index) => {
     const total = caseCount(shape);
-    const perCase = Math.max(1, logicalMessages(shape.n, shape.t));
+    const perCase = Math.max(1, caseCost(shape));
     const size = Math.max(1, Math.floor(costPerSlice / perCase));
     for (let start = 0; start < total; start += size) {
       out.push({ shape: index, start, end: Math.min(total, start + size) });
@@ -163,14 +182,25 @@ export function slicesOf(shapes: readonly Shape[], costPerSlice: number): Slice[
 
 /** The sweep's estimated cost, in logical messages delivered. */
 export function sweepCost(shapes: readonly Shape[]): number {
-  return shapes.reduce((sum, s) => sum + caseCount(s) * logicalMessages(s.n, s.t), 0);
+  return shapes.reduce((sum, s) => sum + caseCount(s) * caseCost(s), 0);
+}
+
+/** Checking one signature costs about as much as delivering 20 OM values (measured, roughly). */
+const SIGNATURE_COST = 20;
+
+/** One case's cost in OM values: its logical messages, or under SM its signature checks at most. */
+export function caseCost(shape: Shape): number {
+  if (shape.algorithm !== 'sm') return logicalMessages(shape.n, shape.t);
+  return SIGNATURE_COST * signedChainsAtMost(shape.n, shape.t) * (shape.t + 1);
 }
 
 /** The `byzantine simulate` command that replays a counterexample. */
 export function replayCommand(c: Counterexample): string {
   const traitors = c.traitors.length === 0 ? 'none' : c.traitors.map(([id, s]) => `${id}:${s}`).join(',');
-  const unsafe = c.n <= 3 * c.t ? ' --allow-unsafe' : '';
-  return `byzantine simulate --generals ${c.n} --t ${c.t} --order ${c.order} --traitors ${traitors}${unsafe}`;
+  const algorithm = c.algorithm ?? 'om';
+  const unsafe = c.n < minimumGenerals(algorithm, c.t) ? ' --allow-unsafe' : '';
+  const flag = algorithm === 'om' ? '' : ` --algorithm ${algorithm}`;
+  return `byzantine simulate${flag} --generals ${c.n} --t ${c.t} --order ${c.order} --traitors ${traitors}${unsafe}`;
 }
 
 /** Explains a counterexample in words: who lied how, and what the loyal lieutenants decided. */
@@ -179,7 +209,7 @@ export function describeCounterexample(c: Counterexample): string[] {
   const failed = [!c.ic1 ? 'IC1' : '', !c.ic2 ? 'IC2' : ''].filter(Boolean).join(' and ');
   const traitors = c.traitors.map(([id, s]) => `${id}:${s}`).join(', ') || 'none';
   return [
-    `n=${c.n} t=${c.t} order ${c.order}, commander ${commanderTraitor ? 'is a traitor' : 'is loyal'}`,
+    `${c.algorithm === 'sm' ? 'SM: ' : ''}n=${c.n} t=${c.t} order ${c.order}, commander ${commanderTraitor ? 'is a traitor' : 'is loyal'}`,
     `traitors: ${traitors}`,
     `loyal lieutenants decided: ${c.decisions.map(([id, d]) => `${id}=${d}`).join(', ')}`,
     `${failed} ${!c.ic1 && !c.ic2 ? 'fail' : 'fails'}`,
