@@ -1,7 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Shape } from './check/cases.js';
-import { ConfigError, type FlagValues, flagProblems, problemsOf, unsafeBoundMessage } from './config.js';
+import {
+  algorithmSchema,
+  ConfigError,
+  type FlagValues,
+  flagProblems,
+  problemsOf,
+  unsafeBoundMessage,
+} from './config.js';
+import { maximumTraitors } from './core/algorithm.js';
 
 /** `byzantine check`'s flags, parsed by zod; every problem is reported at once (exit 2). */
 
@@ -32,6 +40,7 @@ const rangeSchema = (min: number, max: number, what: string) =>
     });
 
 const checkSchema = z.object({
+  algorithm: algorithmSchema.default('om'),
   generals: rangeSchema(2, 30, 'the number of generals'),
   t: rangeSchema(0, 10, 'the depth t of OM(t)').optional(),
   maxTraitors: z
@@ -65,9 +74,10 @@ const label = (key: string) =>
   key === 'maxTraitors' ? '--max-traitors' : key === 'allowUnsafe' ? '--allow-unsafe' : `--${key}`;
 
 /**
- * Every (n, t) in the ranges. Without --t, t is the largest that n tolerates. A pair with t > n-2
- * is not an OM(t) run and is skipped; a pair with n <= 3t needs --allow-unsafe: in a range it is
- * skipped (and said so) without it, and when every pair is unsafe the whole check is refused.
+ * Every (n, t) in the ranges. Without --t, t is the largest that n tolerates under the algorithm.
+ * A pair with t > n-2 is not a run and is skipped; under OM a pair with n <= 3t needs
+ * --allow-unsafe: in a range it is skipped (and said so) without it, and when every pair is unsafe
+ * the whole check is refused. Under SM every pair with n >= t+2 is safe.
  */
 export function parseCheckConfig(flags: FlagValues): CheckConfig {
   const parsed = checkSchema.safeParse({ ...flags, generals: flags.generals ?? '' });
@@ -87,19 +97,23 @@ export function parseCheckConfig(flags: FlagValues): CheckConfig {
   const skipped: string[] = [];
   const unsafe: Array<[number, number]> = [];
   for (let n = c.generals.from; n <= c.generals.to; n++) {
-    const safest = Math.max(0, Math.floor((n - 1) / 3));
+    const safest = maximumTraitors(c.algorithm, n);
     const ts = c.t === undefined ? [safest] : range(c.t.from, c.t.to);
     for (const t of ts) {
       if (t > n - 2) {
         skipped.push(`n=${n} t=${t}: t must be at most n-2=${n - 2}`);
         continue;
       }
-      if (n <= 3 * t && !c.allowUnsafe) {
+      if (c.algorithm === 'om' && n <= 3 * t && !c.allowUnsafe) {
         unsafe.push([n, t]);
         skipped.push(`n=${n} t=${t}: n <= 3t; add --allow-unsafe to sweep it`);
         continue;
       }
-      shapes.push({ n, t, maxTraitors: Math.min(n, c.maxTraitors ?? t) });
+      const maxTraitors = Math.min(n, c.maxTraitors ?? t);
+      // OM shapes stay as they were; SM ones say so (the sweep runs OM unless told).
+      shapes.push(
+        c.algorithm === 'om' ? { n, t, maxTraitors } : { n, t, maxTraitors, algorithm: c.algorithm },
+      );
     }
   }
   if (shapes.length === 0) {
