@@ -156,8 +156,10 @@ export function simulateRepeat(flags: FlagValues): Promise<number> {
       order: drawn.order,
       roster: drawn.roster,
       runId: `sim-${seed}-${drawn.run}`,
+      algorithm: base.algorithm,
     });
-    const replay = `byzantine simulate --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)}${unsafeFlag(n, t)}`;
+    const sm = base.algorithm === 'sm' ? ' --algorithm sm' : '';
+    const replay = `byzantine simulate${sm} --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)}${unsafeFlag(n, t)}`;
     return repeatedRun(drawn, result, exitCodeOf(result), replay);
   });
 }
