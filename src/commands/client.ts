@@ -36,12 +36,12 @@ const FLAGS: FlagSpec = {
   'allow-unsafe': { type: 'boolean', help: 'run even when n <= 3t, and report what fails' },
   key: {
     type: 'string',
-    help: "the client's Ed25519 private key (PEM) that signs RunAlgorithm; keys/private/client.pem from generate-compose.ts",
+    help: "the client's Ed25519 private key, PEM (keys/private/client.pem)",
     default: '$CLIENT_KEY_FILE',
   },
   auth: {
     type: 'string',
-    help: 'on: sign control requests with --key; off: unsigned, for generals run with AUTH=off',
+    help: 'off: send unsigned requests, to generals run with AUTH=off',
     default: '$AUTH or on',
   },
   ...REPEAT_FLAGS,
