@@ -6,14 +6,29 @@
  *                               cannot pull images)
  *
  * Builds the image (honouring NODE_IMAGE and NPM_CA_FILE), generates a cluster of 7 generals with
- * traitors 2 and 5 into a temporary project (the repository's compose.yaml and ./logs are never
- * touched), brings it up, runs the client for ATTACK and RETREAT, reads the logs, pauses a loyal
- * lieutenant and runs again, and takes everything down afterwards, also when something failed.
- * With no engine reachable it fails: it never skips.
+ * traitors 2 and 5 and their keys into a temporary project (the repository's compose.yaml, ./logs and
+ * ./keys are never touched), brings it up with authentication on, runs the client for ATTACK and
+ * RETREAT, reads the logs, checks that each container holds only its own key and that an unsigned or
+ * wrongly signed client is refused, pauses a loyal lieutenant and runs again, gives a loyal
+ * lieutenant a key that does not match its public key (it refuses to start), makes it a forger that
+ * trusts that key alone and runs again, and takes everything down afterwards, also when something
+ * failed. With no engine reachable it fails: it never skips.
  */
 import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,6 +49,8 @@ const PAUSED = 3;
  * on a busy two-core machine the first run of a cold cluster (peers still connecting) loses nothing.
  */
 const ROUND_TIMEOUT_MS = 3000;
+/** A loyal lieutenant: the one given a private key that does not match its public key, last. */
+const MISKEYED = 3;
 /** How long the client waits for the paused general to become healthy before going on without it. */
 const PAUSED_WAIT_MS = 3000;
 const PROJECT = `byzantine-e2e-${process.pid}`;
@@ -110,7 +127,11 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
   let workDir = '';
   let composeFile = '';
   let logsDir = '';
-  /** The ids the generals run as: the host user's, or 1000:1000 (not root) when the host user is root. */
+  /**
+   * The ids the containers run as: the host user's, or 1000:1000 (not root) when the host user is
+   * root. They must own the 0600 private keys (compose's file secrets keep the host owner and mode):
+   * as root, the test hands the keys to 1000:1000, as docs/docker.md tells root to.
+   */
   const hostUid = process.getuid?.() ?? 1000;
   const hostGid = process.getgid?.() ?? 1000;
   const uid = hostUid === 0 ? 1000 : hostUid;
@@ -119,6 +140,7 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
   const runIds: string[] = [];
   let paused: string | undefined;
   let broughtUp = false;
+  let keysDir = '';
 
   const composeArgs = (...args: string[]) => [...compose, '-p', PROJECT, '-f', composeFile, ...args];
 
@@ -144,6 +166,37 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
     const ps = run(composeArgs('ps'), { env });
     const logs = run(composeArgs('logs', '--no-color', '--tail', '30'), { env });
     return `${ps.stdout}\n${ps.stderr}\n${tail(logs.stdout, 200)}`;
+  };
+
+  /**
+   * Ready when Docker has seen every one of these generals healthy (its HEALTHCHECK asks the gRPC
+   * health service). Counted one by one: on a busy machine a probe can time out and flip a general
+   * back to unhealthy for a while, but one that has served once is up.
+   */
+  const waitHealthy = async (ids: readonly number[]): Promise<void> => {
+    const generals = ids.map((id) => containerOf(`general-${id}`));
+    const seenHealthy = new Set<string>();
+    const deadline = Date.now() + LIMITS.healthy;
+    let states = '';
+    while (Date.now() < deadline) {
+      states = mustRun([
+        'docker',
+        'inspect',
+        '--format',
+        '{{.Id}} {{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
+        ...generals,
+      ]).stdout;
+      for (const line of states.trim().split('\n')) {
+        const [id = '', name = '', status = '', health = ''] = line.split(' ');
+        if (status !== 'running') {
+          throw new CommandError(`${name} is ${status}, not running:\n${states}\n${diagnostics()}`);
+        }
+        if (health === 'healthy') seenHealthy.add(id);
+      }
+      if (seenHealthy.size === generals.length) return;
+      await delay(LIMITS.pollMs);
+    }
+    throw new CommandError(`generals not healthy after ${LIMITS.healthy} ms:\n${states}\n${diagnostics()}`);
   };
 
   const client = (...flags: string[]): Ran => {
@@ -200,36 +253,28 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       // Run by root, they run as 1000:1000 in a directory root owns, which proves they need no root.
       assert.equal(statSync(logsDir).mode & 0o7777, 0o1777, 'the generator opens ./logs to the containers');
 
+      // The keys, from the generator too: 0600, owned by whoever ran it. The containers run as
+      // uid:gid, which must own them; as root (uid 0) the test runs them as 1000:1000 and hands the
+      // private keys over, as docs/docker.md says to.
+      keysDir = join(workDir, 'keys');
+      const privateKeys = readdirSync(join(keysDir, 'private'));
+      assert.equal(
+        privateKeys.length,
+        GENERALS + 1,
+        `a key per general and the client: ${privateKeys.join(', ')}`,
+      );
+      for (const name of privateKeys) {
+        const path = join(keysDir, 'private', name);
+        assert.equal(statSync(path).mode & 0o777, 0o600, `${name} is 0600`);
+        if (hostUid === 0) chownSync(path, uid, gid);
+        assert.equal(statSync(path).uid, uid, `${name} belongs to the containers' uid ${uid}`);
+      }
+
       mustRun(composeArgs('config', '-q'), { env });
       broughtUp = true;
       mustRun(composeArgs('up', '-d', '--no-build'), { env });
 
-      // Ready when Docker has seen every general healthy (its HEALTHCHECK asks the gRPC health
-      // service). Counted one by one: on a busy machine a probe can time out and flip a general
-      // back to unhealthy for a while, but one that has served once is up.
-      const generals = Array.from({ length: GENERALS }, (_, id) => containerOf(`general-${id}`));
-      const seenHealthy = new Set<string>();
-      const deadline = Date.now() + LIMITS.healthy;
-      let states = '';
-      while (Date.now() < deadline) {
-        states = mustRun([
-          'docker',
-          'inspect',
-          '--format',
-          '{{.Id}} {{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}',
-          ...generals,
-        ]).stdout;
-        for (const line of states.trim().split('\n')) {
-          const [id = '', name = '', status = '', health = ''] = line.split(' ');
-          if (status !== 'running') {
-            throw new CommandError(`${name} is ${status}, not running:\n${states}\n${diagnostics()}`);
-          }
-          if (health === 'healthy') seenHealthy.add(id);
-        }
-        if (seenHealthy.size === generals.length) return;
-        await delay(LIMITS.pollMs);
-      }
-      throw new CommandError(`generals not healthy after ${LIMITS.healthy} ms:\n${states}\n${diagnostics()}`);
+      await waitHealthy(Array.from({ length: GENERALS }, (_, id) => id));
     },
     { timeout: LIMITS.build + LIMITS.healthy + 5 * MINUTE },
   );
@@ -324,6 +369,65 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
     assert.equal(intermediate.length, GENERALS, `exactly one per general: ${intermediate.join(', ')}`);
   });
 
+  it('gives each general only its own private key, as a secret, and the public keys read-only', () => {
+    for (const id of [0, 1, TRAITORS[0]]) {
+      const container = containerOf(`general-${id}`);
+      const secrets = mustRun(['docker', 'exec', container, 'ls', '/run/secrets']).stdout.trim().split('\n');
+      assert.deepEqual(secrets, [`general_${id}_key`], `general-${id} holds only its own key`);
+      const publicKeys = mustRun(['docker', 'exec', container, 'ls', '/app/keys']).stdout.trim().split('\n');
+      assert.equal(publicKeys.length, GENERALS + 1, `every public key: ${publicKeys.join(', ')}`);
+      assert.ok(!publicKeys.some((name) => name.includes('private')));
+      const write = run(['docker', 'exec', container, 'sh', '-c', 'echo x > /app/keys/general_0.pem']);
+      assert.notEqual(write.status, 0, 'the public keys are read-only in the container');
+    }
+  });
+
+  it('a general that may not read its key exits and says to export UID and GID', () => {
+    // Run as a uid that does not own the key: what happens when UID is not exported.
+    const command = composeArgs('run', '--rm', '-T', '--no-deps', '--user', '4242:4242', 'general-1');
+    const ran = run(command, { env });
+    const shown = describeRun(command, ran);
+    assert.notEqual(ran.status, 0, shown);
+    const output = `${ran.stdout}\n${ran.stderr}`;
+    assert.match(output, /EACCES/, shown);
+    assert.match(output, /export UID GID/, shown);
+  });
+
+  it('refuses a client that does not sign its requests (--auth off)', () => {
+    const ran = client('--order', 'ATTACK', '--t', `${T}`, '--auth', 'off');
+    const shown = describeRun(['run', 'client', '--order', 'ATTACK', '--auth', 'off'], ran);
+    assert.notEqual(ran.status, CLIENT_EXIT.agreement, shown);
+    assert.match(`${ran.stdout}\n${ran.stderr}`, /UNAUTHENTICATED|not signed|unsigned|refused/i, shown);
+    assert.doesNotMatch(ran.stdout, /Final consensus reached/, shown);
+  });
+
+  it('refuses a client whose key is not the client key the generals know', () => {
+    // A fresh key pair nobody has heard of, readable by the client container's user.
+    const wrongKey = join(workDir, 'wrong-client.pem');
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(wrongKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    if (hostUid === 0) chownSync(wrongKey, uid, gid);
+    const command = composeArgs(
+      'run',
+      '--rm',
+      '-T',
+      '-v',
+      `${wrongKey}:/wrong/client.pem:ro`,
+      'client',
+      '--order',
+      'ATTACK',
+      '--t',
+      `${T}`,
+      '--key',
+      '/wrong/client.pem',
+    );
+    const ran = run(command, { env });
+    const shown = describeRun(command, ran);
+    assert.notEqual(ran.status, CLIENT_EXIT.agreement, shown);
+    assert.match(`${ran.stdout}\n${ran.stderr}`, /UNAUTHENTICATED|signature|refused/i, shown);
+    assert.doesNotMatch(ran.stdout, /Final consensus reached/, shown);
+  });
+
   describe(`with general ${PAUSED} (a loyal lieutenant) paused`, () => {
     before(() => {
       paused = containerOf(`general-${PAUSED}`);
@@ -367,6 +471,88 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       const decisions = new Set(others.map((g) => g.decision));
       assert.equal(decisions.size, 1, `the other loyal lieutenants agree\n${shown}`);
       assert.ok(!decisions.has(null), shown);
+    });
+  });
+
+  describe(`with general ${MISKEYED} (a loyal lieutenant) holding a private key nobody knows`, () => {
+    const forged = generateKeyPairSync('ed25519');
+    const forgedPem = forged.privateKey.export({ type: 'pkcs8', format: 'pem' });
+
+    it('refuses to start while its private key does not match its public key, and says so', async () => {
+      // Its secret is the host file: overwrite it in place (same owner, same 0600) and restart it.
+      writeFileSync(join(keysDir, 'private', `general_${MISKEYED}.pem`), forgedPem);
+      mustRun(composeArgs('restart', '--timeout', '5', `general-${MISKEYED}`), { env });
+      const deadline = Date.now() + LIMITS.command;
+      let logs = '';
+      while (Date.now() < deadline) {
+        logs = run(composeArgs('logs', '--no-color', `general-${MISKEYED}`), { env }).stdout;
+        if (/is not general \d+'s key/.test(logs)) break;
+        await delay(LIMITS.pollMs);
+      }
+      assert.match(logs, new RegExp(`general_${MISKEYED}_key is not general ${MISKEYED}'s key`), tail(logs));
+    });
+
+    it('its batches are refused as forged, and the other loyal lieutenants still agree', async () => {
+      // A forger: general 3 now trusts its forged public key (a public keys directory of its own, in
+      // an override file), so it starts and signs every batch with a key the others do not know.
+      const forgedPublic = join(workDir, 'keys-forged');
+      mkdirSync(forgedPublic, { mode: 0o755 });
+      for (const name of readdirSync(join(keysDir, 'public'))) {
+        copyFileSync(join(keysDir, 'public', name), join(forgedPublic, name));
+      }
+      writeFileSync(
+        join(forgedPublic, `general_${MISKEYED}.pem`),
+        forged.publicKey.export({ type: 'spki', format: 'pem' }),
+      );
+      const override = join(workDir, 'forger.yaml');
+      writeFileSync(
+        override,
+        `services:\n  general-${MISKEYED}:\n    volumes: ["${logsDir}:/app/logs", "${forgedPublic}:/app/keys:ro"]\n`,
+      );
+      const withOverride = (...args: string[]) => [
+        ...compose,
+        '-p',
+        PROJECT,
+        '-f',
+        composeFile,
+        '-f',
+        override,
+        ...args,
+      ];
+      mustRun(withOverride('up', '-d', '--no-build', '--no-deps', `general-${MISKEYED}`), { env });
+      await waitHealthy([MISKEYED]);
+
+      const ran = client('--order', 'ATTACK', '--t', `${T}`, '--json');
+      const shown = describeRun(['run', 'client', '--order', 'ATTACK', '--json'], ran);
+      assert.ok(ran.stdout.trim().startsWith('{'), `a JSON report of the run on stdout\n${shown}`);
+      const result = JSON.parse(ran.stdout) as {
+        run?: string;
+        runId?: string;
+        generals: { id: number; decision: string | null }[];
+        messages: { expected: number; delivered: number };
+      };
+      assert.ok(result.messages.delivered < result.messages.expected, `its values went missing\n${shown}`);
+      // As when it was paused: to the others it is silent (3 faults, beyond t=2, so the verdict is not
+      // promised), and the strategies being deterministic, the loyal lieutenants 1, 4, 6 agree.
+      const others = result.generals.filter(
+        (g) => g.id !== 0 && g.id !== MISKEYED && !(TRAITORS as readonly number[]).includes(g.id),
+      );
+      assert.deepEqual(
+        others.map((g) => g.id),
+        [1, 4, 6],
+      );
+      const decisions = new Set(others.map((g) => g.decision));
+      assert.equal(decisions.size, 1, `the other loyal lieutenants agree\n${shown}`);
+      assert.ok(!decisions.has(null), shown);
+      // Every loyal lieutenant logged the refusal of general 3's batches: the signature does not verify.
+      for (const id of [1, 4, 6]) {
+        const log = readFileSync(join(logsDir, `general_${id}_intermediate.log`), 'utf8');
+        const refusals = log.split('\n').filter((line) => line.includes('bad-signature'));
+        assert.ok(
+          refusals.some((line) => new RegExp(`\\bgeneral ${MISKEYED}\\b|from=${MISKEYED}\\b`).test(line)),
+          `general ${id} logs the refusal of general ${MISKEYED}'s batches:\n${refusals.slice(0, 5).join('\n')}\n${shown}`,
+        );
+      }
     });
   });
 });
