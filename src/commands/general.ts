@@ -51,9 +51,6 @@ export async function generalCommand(): Promise<number> {
   const log = new GeneralLog(config.logDir, config.id, config.valueLines);
   const server = new GeneralServer(config, log, keys);
   const port = await server.listen();
-  process.stdout.write(
-    `general ${config.id} (${formatStrategy(config.strategy)}) listening on ${config.host}:${port}, ${config.peers.length} generals\n`,
-  );
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (why: string) => {
@@ -79,6 +76,10 @@ export async function generalCommand(): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
     // Started by `local` with an IPC channel: never outlive the launcher, even if it is killed.
     if (process.send !== undefined) process.on('disconnect', () => stop('launcher gone'));
+    // Announced once a signal stops it gracefully: whoever waits for this line may signal at once.
+    process.stdout.write(
+      `general ${config.id} (${formatStrategy(config.strategy)}) listening on ${config.host}:${port}, ${config.peers.length} generals\n`,
+    );
   });
 }
 
