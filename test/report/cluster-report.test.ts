@@ -9,6 +9,7 @@ import { PeerClients } from '../../src/net/peers.js';
 import { traceFromCluster } from '../../src/net/trace-client.js';
 import { readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
 import { buildReport, type ReportModel } from '../../src/report/model.js';
+import { clientKeyFile } from '../support/keys.js';
 import { runCli, SEED, seedRoster, simulatedTrace } from './support.js';
 
 /** What must not depend on where the trace came from: every batch, lie, tree, count and the verdict. */
@@ -76,6 +77,8 @@ describe('the seed example on real general processes', () => {
       '3',
       '--traitors',
       '3,4,7',
+      '--key',
+      clientKeyFile(cluster.keyDir ?? ''),
       '--report',
       file,
     ]);
