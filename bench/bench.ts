@@ -106,7 +106,8 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     await waitForGenerals(peers, 120_000);
     const startMs = performance.now() - started;
     log(`n=${c.n} t=${c.t}: ${c.n} generals healthy in ${startMs.toFixed(0)} ms; warming up`);
-    const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map() };
+    // The generals authenticate by default: the cluster's ephemeral client key signs each run.
+    const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map(), control: cluster.control };
     await runOnCluster(peers, request);
     const clusterCpu = () =>
       Array.from({ length: c.n }, (_, id) => cpuMs(cluster.pid(id))).reduce((a, b) => a + b, 0);
