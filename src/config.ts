@@ -321,6 +321,9 @@ function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: s
   }
 }
 
+const SM_NEEDS_KEYS =
+  '--auth: off cannot run --algorithm sm: every SM order and relay is signed, so the generals need their keys';
+
 export interface ClientConfig extends RunShape {
   readonly peers: readonly HostPort[];
   readonly timeoutMs: number | undefined;
@@ -393,6 +396,7 @@ export function parseClientConfig(
     const allowUnsafe = flags.allowUnsafe === true;
     checkShape({ n: peers.length, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
   }
+  if (algorithm === 'sm' && authOff) problems.push(SM_NEEDS_KEYS);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return {
@@ -461,6 +465,7 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
       problems.push(`--base-port: ${basePort} + ${n} generals runs past port 65535`);
     }
   }
+  if (algorithm === 'sm' && parsed.data?.auth === false) problems.push(SM_NEEDS_KEYS);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return {

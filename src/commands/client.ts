@@ -11,11 +11,12 @@ import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { clientRepeat, isRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
 import { REPORT_FLAG, refuseReportWithRepeat, saveReport, withReportFlag } from './report-flag.js';
-import { STRATEGY_HELP } from './run-flags.js';
+import { ALGORITHM_FLAG, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
   order: { type: 'string', help: "the commander's order: ATTACK or RETREAT (required)" },
-  t: { type: 'string', help: 'depth m of OM(m): traitors tolerated (required)' },
+  t: { type: 'string', help: 'traitors tolerated: the depth of OM(t) or SM(t) (required)' },
+  ...ALGORITHM_FLAG,
   peers: {
     type: 'string',
     help: 'every general as host:port, comma-separated, index = id',
@@ -50,7 +51,7 @@ const FLAGS: FlagSpec = {
 
 export const clientHelp = helpText(
   'byzantine client --order ATTACK|RETREAT --t N [flags]',
-  'Runs OM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client signature (each named, with why).',
+  'Runs OM(t) or SM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client signature (each named, with why).',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${REPEAT_HELP.client}`,
 );
@@ -61,7 +62,7 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   const { config, report } = withReportFlag(flags, (rest) => parseClientConfig(rest, process.env));
   const control = clientControl(config.auth);
   announceSeeds(config.roster, config.json);
-  warnShape(config.n, config.t, config.roster.size, config.json);
+  warnShape(config.n, config.t, config.roster.size, config.json, config.algorithm);
   const peers = new PeerClients(config.peers);
   // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
   const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);

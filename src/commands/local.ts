@@ -41,7 +41,7 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   if (isRepeat(flags)) return localRepeat(refuseReportWithRepeat(flags));
   const { config, report } = withReportFlag(flags, (rest) => parseRunConfig(rest));
   announceSeeds(config.roster, config.json);
-  warnShape(config.n, config.t, config.roster.size, config.json);
+  warnShape(config.n, config.t, config.roster.size, config.json, config.algorithm);
   let reportRun: string | undefined;
   try {
     return await withLocalCluster(config, config.roster, async (cluster, peers) => {

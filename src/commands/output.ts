@@ -1,3 +1,4 @@
+import type { Algorithm } from '../core/algorithm.js';
 import { formatStrategy } from '../core/strategy.js';
 import { renderHuman, renderJson } from '../run/render.js';
 import type { Roster, RunResult } from '../run/result.js';
@@ -18,12 +19,21 @@ export function announceSeeds(roster: Roster, json: boolean): void {
   process.stderr.write(`random traitors: ${list} (replay with --traitors ${list})\n`);
 }
 
-export function warnShape(n: number, t: number, traitors: number, json: boolean): void {
+export function warnShape(
+  n: number,
+  t: number,
+  traitors: number,
+  json: boolean,
+  algorithm: Algorithm = 'om',
+): void {
   if (json) return;
-  if (n <= 3 * t) process.stderr.write(`warning: running with n=${n} <= 3t=${3 * t} (--allow-unsafe)\n`);
+  if (algorithm === 'om' && n <= 3 * t) {
+    process.stderr.write(`warning: running with n=${n} <= 3t=${3 * t} (--allow-unsafe)\n`);
+  }
   if (traitors > t) {
+    const name = `${algorithm.toUpperCase()}(${t})`;
     process.stderr.write(
-      `warning: ${traitors} traitors but t=${t}: OM(${t}) guarantees nothing with more than t\n`,
+      `warning: ${traitors} traitors but t=${t}: ${name} guarantees nothing with more than t\n`,
     );
   }
 }

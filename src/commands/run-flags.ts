@@ -1,5 +1,14 @@
 import type { FlagSpec } from './flags.js';
 
+/** --algorithm, shared by client, local and simulate. */
+export const ALGORITHM_FLAG: FlagSpec = {
+  algorithm: {
+    type: 'string',
+    help: 'om: oral messages, needs N > 3t; sm: signed messages, needs only N >= t+2 (and keys)',
+    default: 'om',
+  },
+};
+
 /** Flags shared by `local` and `simulate`. */
 export const RUN_FLAGS: FlagSpec = {
   generals: { type: 'string', help: 'number of generals N', default: '10' },
@@ -9,7 +18,11 @@ export const RUN_FLAGS: FlagSpec = {
     default: 'none',
   },
   order: { type: 'string', help: "the commander's order: ATTACK or RETREAT", default: 'ATTACK' },
-  t: { type: 'string', help: 'depth m of OM(m): traitors tolerated', default: 'floor((N-1)/3)' },
+  t: {
+    type: 'string',
+    help: 'traitors tolerated: the depth of OM(t) or SM(t)',
+    default: 'floor((N-1)/3) for om, N-2 for sm',
+  },
   'round-timeout': {
     type: 'string',
     help: 'round deadline in ms; missing values then count as RETREAT',
@@ -17,6 +30,7 @@ export const RUN_FLAGS: FlagSpec = {
   },
   json: { type: 'boolean', help: 'print one JSON object instead of the table' },
   'allow-unsafe': { type: 'boolean', help: 'run even when N <= 3t, and report what fails' },
+  ...ALGORITHM_FLAG,
 };
 
 export const STRATEGY_HELP = `strategies (what a traitor sends to general j when a loyal one would send v):

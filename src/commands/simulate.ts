@@ -10,14 +10,9 @@ import { RUN_FLAGS, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
   ...RUN_FLAGS,
-  algorithm: {
-    type: 'string',
-    help: 'om: oral messages, needs N > 3t; sm: signed messages, needs only N >= t+2',
-    default: 'om',
-  },
   auth: {
     type: 'string',
-    help: 'accepted as for `local`; in one process every sender is known, so there is no channel to sign',
+    help: 'accepted as for `local` (off refuses sm); in one process every sender is known, so there is no channel to sign',
     default: 'on',
   },
   ...REPORT_FLAG,
@@ -28,7 +23,7 @@ export const simulateHelp = helpText(
   'byzantine simulate [flags]',
   `Runs OM(t) or SM(t) among N generals in this one process over an in-memory network: same flags and
 output as \`local\`. Under --algorithm sm every order and relay is a chain of Ed25519 signatures made
-with fresh keys for the run (whatever --auth says); a traitor cannot forge one, so a tampered relay
+with fresh keys for the run; a traitor cannot forge one, so a tampered relay
 is caught and ignored. Without --t, t is the most N tolerates: floor((N-1)/3) for om, N-2 for sm.`,
   FLAGS,
   `\n${STRATEGY_HELP}\n  Under sm a traitor signs what it sends: as commander it really signs the value the strategy
@@ -46,12 +41,7 @@ export function simulateCommand(argv: readonly string[]): number | Promise<numbe
   const { config, report } = withReportFlag(flags, (f) => parseRunConfig(f));
   const { n, t, order, roster, algorithm, json } = config;
   announceSeeds(roster, json);
-  if (algorithm === 'om') warnShape(n, t, roster.size, json);
-  else if (roster.size > t && !json) {
-    process.stderr.write(
-      `warning: ${roster.size} traitors but t=${t}: SM(${t}) guarantees nothing with more than t\n`,
-    );
-  }
+  warnShape(n, t, roster.size, json, algorithm);
   let trace: RunTrace | undefined;
   const keep =
     report === undefined

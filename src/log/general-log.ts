@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lie, RoundOutcome } from '../core/general.js';
+import type { Batch, Lie, RoundOutcome } from '../core/general.js';
 import { lettersOf, type Order, type Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
 import { LineSink } from './line-sink.js';
@@ -67,9 +67,14 @@ export class GeneralLog {
     this.event('control-refused', { method, reason, message });
   }
 
-  runStarted(run: string, fields: { n: number; t: number; strategy: string; order?: Order }): void {
+  runStarted(
+    run: string,
+    fields: { algorithm: string; n: number; t: number; strategy: string; order?: Order },
+  ): void {
     const order = fields.order === undefined ? '' : ` order=${fields.order}`;
-    this.line(`run=${run} start n=${fields.n} t=${fields.t} strategy=${fields.strategy}${order}`);
+    this.line(
+      `run=${run} start algorithm=${fields.algorithm} n=${fields.n} t=${fields.t} strategy=${fields.strategy}${order}`,
+    );
     this.event('run-started', { run, ...fields });
   }
 
@@ -100,6 +105,20 @@ export class GeneralLog {
       this.text.add(`${prefix} values(${values.length}, canonical path order)=${letters}`);
     }
     this.event('batch-received', { run, round, from, to: this.id, values: letters });
+  }
+
+  /** SM: values of an accepted batch whose chain did not verify, ignored (a forgery caught). */
+  chainsIgnored(run: string, batch: Batch, positions: readonly number[]): void {
+    const chains = positions.map((i) => ({
+      chain: (batch.chains?.[i]?.signers ?? []).join('.'),
+      value: batch.values[i] ?? 'RETREAT',
+    }));
+    for (const { chain, value } of chains) {
+      this.line(
+        `run=${run} round=${batch.round} from=${batch.sender} chain=${chain} value=${value} IGNORED: a signature in the chain does not verify`,
+      );
+    }
+    this.event('chains-ignored', { run, round: batch.round, from: batch.sender, to: this.id, chains });
   }
 
   batchRejected(run: string, round: number, from: number, code: string, message: string): void {

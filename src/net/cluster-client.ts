@@ -11,7 +11,7 @@ import type { GetDecisionResponse__Output } from './generated/byzantine/v1/GetDe
 import type { RunAlgorithmResponse__Output } from './generated/byzantine/v1/RunAlgorithmResponse.js';
 import { checkHealth, healthClient } from './health.js';
 import type { PeerClients } from './peers.js';
-import { toOrder, WireOrder } from './proto.js';
+import { toOrder, WireOrder, wireAlgorithm } from './proto.js';
 
 export class GeneralsUnreachableError extends Error {
   override readonly name = 'GeneralsUnreachableError';
@@ -157,7 +157,7 @@ export async function runOnCluster(
           runId,
           generals: n,
           t,
-          algorithm: algorithm.toUpperCase(),
+          algorithm: wireAlgorithm(algorithm),
           order: id === COMMANDER ? WireOrder[order] : WireOrder.ORDER_UNSPECIFIED,
           roundTimeoutMs,
           ...(auth === undefined ? {} : { auth }),
@@ -204,11 +204,13 @@ export async function runOnCluster(
           rpcsSent: reply.rpcsSent,
           valuesSent: reply.valuesSent,
           lies: reply.lies,
+          ...(algorithm === 'sm' ? { valuesInvalid: reply.valuesInvalid } : {}),
         });
       } catch (error) {
         failures.set(id, reason(error));
       }
     }),
   );
-  return { runId, n, t, order, roster, reports, failures, elapsedMs: performance.now() - started };
+  const elapsedMs = performance.now() - started;
+  return { runId, n, t, order, roster, algorithm, reports, failures, elapsedMs };
 }

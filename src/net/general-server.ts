@@ -3,11 +3,14 @@ import type { HealthImplementation } from 'grpc-health-check';
 import type { ControlRefusal, ReceivedControlAuth } from '../auth/control.js';
 import { type GeneralKeys, loadGeneralKeys, type ServerAuth, serverAuth } from '../auth/general-keys.js';
 import type { GeneralConfig } from '../config.js';
+import type { Algorithm } from '../core/algorithm.js';
 import { batchSize, valuesPerLieutenant } from '../core/counts.js';
-import type { Batch, RejectionCode } from '../core/general.js';
+import { type Batch, GeneralRun, type GeneralSpec, type RejectionCode } from '../core/general.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
+import type { ProtocolRun } from '../core/protocol-run.js';
 import { batchBytes, type ControlStamp, resetLogBytes, runRequestBytes } from '../core/signatures.js';
+import { MAX_SIGNED_BATCH, SignedRun } from '../core/signed-run.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { RpcError } from './errors.js';
@@ -17,7 +20,7 @@ import type { RunAlgorithmRequest__Output } from './generated/byzantine/v1/RunAl
 import type { SendOrderRequest__Output } from './generated/byzantine/v1/SendOrderRequest.js';
 import { addHealth, setServing } from './health.js';
 import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
-import { byzantineProto, toOrder, toWire, WireOrder } from './proto.js';
+import { byzantineProto, toAlgorithm, toOrder, toWire, WireOrder, wireAlgorithm } from './proto.js';
 import { RunDriver } from './run-driver.js';
 import { roundReport, traceResponse, watchRunHandler } from './trace-service.js';
 
@@ -71,8 +74,6 @@ function orderOf(wire: unknown): Order | undefined {
   if (wire === WireOrder.RETREAT || wire === 'RETREAT') return 'RETREAT';
   return undefined;
 }
-
-const algorithmOf = (wire: unknown) => (wire === 2 || wire === 'SM' ? 'sm' : 'om');
 
 /** A SendOrder request as the core's batch, chains included when there are any (SM). */
 function batchOf(request: SendOrderRequest__Output): Batch {
@@ -178,7 +179,7 @@ export class GeneralServer {
           request.runId,
           request.generals,
           request.t,
-          request.algorithm,
+          toAlgorithm(request.algorithm),
           request.order,
           request.roundTimeoutMs,
         );
@@ -215,7 +216,7 @@ export class GeneralServer {
         runId: request.runId,
         generals: request.generals,
         t: request.t,
-        algorithm: algorithmOf(request.algorithm),
+        algorithm: toAlgorithm(request.algorithm),
         order: orderOf(request.order),
         roundTimeoutMs: request.roundTimeoutMs,
       },
@@ -261,7 +262,7 @@ export class GeneralServer {
     runId: string,
     generals: number,
     t: number,
-    algorithm: unknown,
+    algorithm: Algorithm,
     order: unknown,
     roundTimeoutMs: number,
   ): RunDriver {
@@ -281,15 +282,18 @@ export class GeneralServer {
         grpc.status.INVALID_ARGUMENT,
         `t=${t} is too deep for ${n} generals (at most ${n - 2})`,
       );
-    if (valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) {
+    if (algorithm === 'om' && valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) {
       // Each held value is a node of the EIG tree in memory: a deep enough t would exhaust it.
       throw new RpcError(
         grpc.status.RESOURCE_EXHAUSTED,
         `t=${t} with ${n} generals means ${valuesPerLieutenant(n, t).toLocaleString('en-US')} values per lieutenant; this general holds at most ${MAX_VALUES_PER_LIEUTENANT.toLocaleString('en-US')}`,
       );
     }
-    if (algorithm === 2 || algorithm === 'SM') {
-      throw new RpcError(grpc.status.UNIMPLEMENTED, 'algorithm SM is not available on this general; use OM');
+    if (algorithm === 'sm' && this.auth.mode === 'off') {
+      throw new RpcError(
+        grpc.status.FAILED_PRECONDITION,
+        `general ${id} runs with AUTH=off and has no key, so it cannot sign SM chains; give it PRIVATE_KEY_FILE and PUBLIC_KEYS_DIR, or use OM`,
+      );
     }
     const hasOrder =
       order === WireOrder.ATTACK || order === WireOrder.RETREAT || order === 'ATTACK' || order === 'RETREAT';
@@ -300,15 +304,17 @@ export class GeneralServer {
       throw new RpcError(grpc.status.ALREADY_EXISTS, `run ${runId} was already started`);
     this.makeRoom();
     const timeout = roundTimeoutMs > 0 ? roundTimeoutMs : this.config.roundTimeoutMs;
+    const spec: GeneralSpec = {
+      runId,
+      id,
+      n,
+      t,
+      strategy: this.config.strategy,
+      ...(id === COMMANDER ? { order: toOrder(order) } : {}),
+    };
     const driver = new RunDriver(
-      {
-        runId,
-        id,
-        n,
-        t,
-        strategy: this.config.strategy,
-        ...(id === COMMANDER ? { order: toOrder(order) } : {}),
-      },
+      this.protocolRun(spec, algorithm),
+      algorithm,
       (batch) => this.send(batch, timeout),
       this.log,
       timeout,
@@ -319,6 +325,13 @@ export class GeneralServer {
     this.peers.connectAll(id);
     driver.start();
     return driver;
+  }
+
+  /** OM(t), or SM(t) signing with this general's key and checking chains with every general's. */
+  private protocolRun(spec: GeneralSpec, algorithm: Algorithm): ProtocolRun {
+    if (algorithm === 'om') return new GeneralRun(spec);
+    if (this.auth.mode === 'off') throw new RangeError('SM needs keys');
+    return new SignedRun(spec, { signer: this.auth.keys.signer, verifier: this.auth.keys.peers });
   }
 
   /**
@@ -354,7 +367,7 @@ export class GeneralServer {
     };
     if (run === undefined)
       return refuse(grpc.status.NOT_FOUND, 'unknown-run', `unknown run "${batch.runId}"`);
-    const largest = batchSize(this.n, run.run.spec.t);
+    const largest = run.algorithm === 'sm' ? MAX_SIGNED_BATCH : batchSize(this.n, run.run.spec.t);
     if (batch.values.length > Math.max(1, largest)) {
       return refuse(
         grpc.status.RESOURCE_EXHAUSTED,
@@ -362,7 +375,9 @@ export class GeneralServer {
         `batch of ${batch.values.length} values is larger than any batch of this run (at most ${largest})`,
       );
     }
-    const result = run.receive(batch);
+    // proto3 cannot tell an empty list from none: an SM batch with nothing new has no chains.
+    const shaped = run.algorithm === 'sm' && batch.values.length === 0 ? { ...batch, chains: [] } : batch;
+    const result = run.receive(shaped);
     if (typeof result === 'number') return result;
     throw new RpcError(STATUS_OF[result.code], result.message);
   }
@@ -391,7 +406,10 @@ export class GeneralServer {
       decision: toWire(general.decision ?? 'RETREAT'),
       tally,
       valuesReceived: general.receivedValues,
-      valuesMissing: general.expectedValues - general.receivedValues,
+      // Under SM nothing is owed in advance, so nothing is missing.
+      valuesMissing: Math.max(0, general.expectedValues - general.receivedValues),
+      valuesInvalid: general instanceof SignedRun ? general.invalidValues : 0,
+      algorithm: wireAlgorithm(run.algorithm),
       batchesRejected: run.batchesRejected,
       rpcsSent: run.rpcsAccepted,
       valuesSent: general.sentValues,

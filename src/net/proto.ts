@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import type { ProtoGrpcType } from './generated/byzantine.js';
 
@@ -40,3 +41,11 @@ export const WireOrder = { ORDER_UNSPECIFIED: 0, ATTACK: 1, RETREAT: 2 } as cons
 export const toOrder = (wire: unknown): Order =>
   wire === WireOrder.ATTACK || wire === 'ATTACK' ? 'ATTACK' : 'RETREAT';
 export const toWire = (order: Order) => (order === 'ATTACK' ? WireOrder.ATTACK : WireOrder.RETREAT);
+
+/** Wire enum <-> algorithm. Unspecified (0) reads as OM, the default. */
+export const WireAlgorithm = { ALGORITHM_UNSPECIFIED: 0, OM: 1, SM: 2 } as const;
+
+export const toAlgorithm = (wire: unknown): Algorithm =>
+  wire === WireAlgorithm.SM || wire === 'SM' ? 'sm' : 'om';
+export const wireAlgorithm = (algorithm: Algorithm) =>
+  algorithm === 'sm' ? WireAlgorithm.SM : WireAlgorithm.OM;

@@ -1,14 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import {
-  type Batch,
-  GeneralRun,
-  type GeneralSpec,
-  isRejection,
-  type Rejection,
-  type RejectionCode,
-  type Step,
-} from '../core/general.js';
+import type { Algorithm } from '../core/algorithm.js';
+import { type Batch, isRejection, type Rejection, type RejectionCode, type Step } from '../core/general.js';
 import type { Order } from '../core/order.js';
+import type { ProtocolRun } from '../core/protocol-run.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralFaults } from '../fault-config.js';
 import type { GeneralLog } from '../log/general-log.js';
@@ -24,11 +18,11 @@ export interface DriverFaults extends GeneralFaults {
 export type SendBatch = (batch: Batch) => Promise<boolean>;
 
 /**
- * Drives one GeneralRun in real time: delivers what it sends, logs what it learns, and fires each
+ * Drives one general's run (OM or SM) in real time: delivers what it sends, logs what it learns, and fires each
  * round's deadline when that round has waited `roundTimeoutMs` since it began.
  */
 export class RunDriver {
-  readonly run: GeneralRun;
+  readonly run: ProtocolRun;
   /** What this general received and the lies it told, for GetTrace; round watchers, for WatchRun. */
   readonly record = new RunRecord();
   private readonly perValue: boolean;
@@ -43,15 +37,19 @@ export class RunDriver {
   private crashed = false;
 
   constructor(
-    spec: GeneralSpec,
+    run: ProtocolRun,
+    readonly algorithm: Algorithm,
     private readonly send: SendBatch,
     private readonly log: GeneralLog,
     readonly roundTimeoutMs: number,
     private readonly faults: DriverFaults = {},
   ) {
-    this.run = new GeneralRun(spec);
-    this.perValue = log.linePerValue(this.run.expectedValues);
+    this.run = run;
+    const { spec } = run;
+    // SM values are few (at most two per batch) and each chain is worth a line.
+    this.perValue = algorithm === 'sm' || log.linePerValue(this.run.expectedValues);
     log.runStarted(spec.runId, {
+      algorithm,
       n: spec.n,
       t: spec.t,
       strategy: formatStrategy(spec.strategy),
@@ -98,12 +96,14 @@ export class RunDriver {
       return result;
     }
     const stored = result.stored ?? new Int32Array(0);
-    this.record.batch(batch);
+    const invalid = result.invalid ?? [];
+    this.record.batch(batch, undefined, invalid);
     this.log.batchReceived(this.runId, batch.round, batch.sender, batch.values, this.perValue, () =>
       Array.from(stored, (index) => this.run.pathAt(index)),
     );
+    if (invalid.length > 0) this.log.chainsIgnored(this.runId, batch, invalid);
     this.apply(result);
-    return stored.length;
+    return stored.length - invalid.length;
   }
 
   /** A batch refused before or by the core: counted, recorded for GetTrace, and logged. */

@@ -8,6 +8,10 @@ export interface RecordedBatch {
   readonly values: string;
   /** The rejection code, when the batch was refused. */
   readonly rejected?: string | undefined;
+  /** SM: the signers of each value's chain. */
+  readonly signers?: ReadonlyArray<readonly number[]>;
+  /** SM: positions of values ignored because their chain did not verify. */
+  readonly invalid?: readonly number[];
 }
 
 export interface ClosedRound {
@@ -36,12 +40,14 @@ export class RunRecord {
   private readonly watchers = new Set<RunWatcher>();
   private over = false;
 
-  batch(batch: Batch, rejected?: string): void {
+  batch(batch: Batch, rejected?: string, invalid: readonly number[] = []): void {
     this.received.push({
       round: batch.round,
       sender: batch.sender,
       values: lettersOf(batch.values),
       ...(rejected === undefined ? {} : { rejected }),
+      ...(batch.chains === undefined ? {} : { signers: batch.chains.map((c) => [...c.signers]) }),
+      ...(invalid.length === 0 ? {} : { invalid }),
     });
   }
 

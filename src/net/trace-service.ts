@@ -4,7 +4,7 @@ import { formatStrategy } from '../core/strategy.js';
 import type { GetTraceResponse } from './generated/byzantine/v1/GetTraceResponse.js';
 import type { RoundReport } from './generated/byzantine/v1/RoundReport.js';
 import type { WatchRunRequest__Output } from './generated/byzantine/v1/WatchRunRequest.js';
-import { toWire, WireOrder } from './proto.js';
+import { toWire, WireOrder, wireAlgorithm } from './proto.js';
 import type { RunDriver } from './run-driver.js';
 import type { ClosedRound } from './run-record.js';
 
@@ -25,6 +25,8 @@ export function traceResponse(id: number, driver: RunDriver): GetTraceResponse {
       sender: b.sender,
       values: Array.from(b.values, (c) => (c === 'A' ? WireOrder.ATTACK : WireOrder.RETREAT)),
       rejected: b.rejected ?? '',
+      chains: (b.signers ?? []).map((signers) => ({ signers: [...signers], signatures: [] })),
+      invalid: b.signers === undefined ? [] : b.signers.map((_, i) => b.invalid?.includes(i) ?? false),
     })),
     lies: record.lies.map((lie) => ({
       round: lie.round,
@@ -37,6 +39,7 @@ export function traceResponse(id: number, driver: RunDriver): GetTraceResponse {
     decided: decision !== undefined,
     decision: decision === undefined ? WireOrder.ORDER_UNSPECIFIED : toWire(decision),
     tally: decision === undefined ? null : run.tally(),
+    algorithm: wireAlgorithm(driver.algorithm),
   };
 }
 

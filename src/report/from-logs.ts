@@ -22,6 +22,8 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('run-started'),
+    // Logs written before SM existed name no algorithm: they are OM runs.
+    algorithm: z.enum(['om', 'sm']).default('om'),
     n: z.number().int().min(2),
     t: z.number().int().min(0),
     strategy: z.string(),
@@ -131,23 +133,33 @@ export interface RunListing {
   readonly startedAt: string;
   readonly n: number;
   readonly t: number;
+  readonly algorithm: 'om' | 'sm';
   readonly generals: number;
 }
 
 /** The runs the logs know of, oldest first (by their first run-started event). */
 export function listRuns(logs: EventLogs): RunListing[] {
-  const runs = new Map<string, { startedAt: string; n: number; t: number; generals: Set<number> }>();
+  type Seen = { startedAt: string; n: number; t: number; algorithm: 'om' | 'sm'; generals: Set<number> };
+  const runs = new Map<string, Seen>();
   for (const [id, events] of logs.byGeneral) {
     for (const event of events) {
       if (event.type !== 'run-started') continue;
-      const run = runs.get(event.run) ?? { startedAt: event.ts, n: event.n, t: event.t, generals: new Set() };
+      const { n, t, algorithm } = event;
+      const run = runs.get(event.run) ?? { startedAt: event.ts, n, t, algorithm, generals: new Set() };
       if (event.ts < run.startedAt) run.startedAt = event.ts;
       run.generals.add(id);
       runs.set(event.run, run);
     }
   }
   return [...runs]
-    .map(([runId, r]) => ({ runId, startedAt: r.startedAt, n: r.n, t: r.t, generals: r.generals.size }))
+    .map(([runId, r]) => ({
+      runId,
+      startedAt: r.startedAt,
+      n: r.n,
+      t: r.t,
+      algorithm: r.algorithm,
+      generals: r.generals.size,
+    }))
     .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
 }
 
@@ -161,6 +173,11 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
   if (listing === undefined) {
     throw new ReportInputError(
       `no run "${runId}" in the logs; runs found: ${runs.map((r) => r.runId).join(', ')}`,
+    );
+  }
+  if (listing.algorithm === 'sm') {
+    throw new ReportInputError(
+      `run "${listing.runId}" is an SM run; the report draws OM runs only (EIG trees), not signed chains yet`,
     );
   }
   const { n, t } = listing;
