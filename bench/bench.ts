@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { batchSize, logicalMessages } from '../src/core/counts.js';
+import { ed25519Signer } from '../src/auth/ed25519.js';
+import { generalKeyName, loadPrivateKey, privateKeyPath } from '../src/auth/keys.js';
+import type { Algorithm } from '../src/core/algorithm.js';
+import { batchSize, logicalMessages, rpcsExpected } from '../src/core/counts.js';
+import type { Order } from '../src/core/order.js';
+import { batchBytes } from '../src/core/signatures.js';
 import { LocalCluster } from '../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../src/net/cluster-client.js';
 import type { PeerCallError } from '../src/net/errors.js';
 import { PeerClients } from '../src/net/peers.js';
-import { WireOrder } from '../src/net/proto.js';
+import { toWire } from '../src/net/proto.js';
 import { summarize } from '../src/run/result.js';
 
 /**
@@ -22,11 +27,19 @@ interface Case {
   readonly runs: number;
   /** LOG_VALUES for the generals: the default `auto`, or `all` to measure a log line per value. */
   readonly logValues?: 'auto' | 'all' | 'batch';
+  readonly algorithm?: Algorithm;
+  /** Ed25519 on every batch and control request (the default), or AUTH=off to see what it costs. */
+  readonly auth?: boolean;
 }
 
+/** Pairs that differ in one thing: OM with and without authentication, SM against OM at the same n, t. */
 const CASES: readonly Case[] = [
   { n: 10, t: 3, runs: 30 },
+  { n: 10, t: 3, runs: 30, auth: false },
+  { n: 10, t: 3, runs: 30, algorithm: 'sm' },
   { n: 31, t: 3, runs: 10 },
+  { n: 31, t: 3, runs: 10, auth: false },
+  { n: 31, t: 3, runs: 10, algorithm: 'sm' },
   { n: 31, t: 3, runs: 5, logValues: 'all' },
   { n: 64, t: 2, runs: 5 },
 ];
@@ -34,6 +47,8 @@ const CASES: readonly Case[] = [
 interface Row {
   n: number;
   t: number;
+  algorithm: Algorithm;
+  auth: 'on' | 'off';
   logValues: string;
   runs: number;
   startMs: number;
@@ -68,19 +83,37 @@ function peakRssMb(pid: number | undefined): number {
   return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 
-/** Median round trip of one SendOrder of the run's largest batch size, refused as an unknown run. */
-async function sendOrderRtt(peers: PeerClients, n: number, t: number, samples: number): Promise<number> {
-  const values = new Array<number>(batchSize(n, t)).fill(WireOrder.ATTACK);
+/**
+ * Median round trip of one SendOrder of the run's largest OM batch, refused as an unknown run; with
+ * keys, signed as general 2, so the receiver's signature check is part of it (the sender's is not).
+ */
+async function sendOrderRtt(
+  peers: PeerClients,
+  keyDir: string | undefined,
+  c: Case,
+  samples: number,
+): Promise<number> {
+  const batch = {
+    runId: 'bench-rtt',
+    round: c.t,
+    sender: 2,
+    receiver: 1,
+    values: new Array<Order>(batchSize(c.n, c.t)).fill('ATTACK'),
+  };
+  const signature =
+    keyDir === undefined
+      ? undefined
+      : ed25519Signer(loadPrivateKey(privateKeyPath(keyDir, generalKeyName(2)))).sign(batchBytes(batch));
+  const request = {
+    ...batch,
+    values: batch.values.map(toWire),
+    ...(signature === undefined ? {} : { signature }),
+  };
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
     try {
-      await peers.call(
-        1,
-        'SendOrder',
-        { runId: 'bench-rtt', round: t, sender: 2, receiver: 1, values },
-        5000,
-      );
+      await peers.call(1, 'SendOrder', request, 5000);
     } catch (error) {
       if ((error as PeerCallError).code !== 5 /* NOT_FOUND: the expected refusal */) throw error;
     }
@@ -100,6 +133,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     logDir,
     compiled: true,
     env: { LOG_VALUES: c.logValues ?? 'auto' },
+    auth: c.auth ?? true,
   });
   const peers = new PeerClients(cluster.peers);
   try {
@@ -107,7 +141,15 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     const startMs = performance.now() - started;
     log(`n=${c.n} t=${c.t}: ${c.n} generals healthy in ${startMs.toFixed(0)} ms; warming up`);
     // The generals authenticate by default: the cluster's ephemeral client key signs each run.
-    const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map(), control: cluster.control };
+    const algorithm = c.algorithm ?? 'om';
+    const request = {
+      n: c.n,
+      t: c.t,
+      order: 'ATTACK' as const,
+      roster: new Map(),
+      algorithm,
+      control: cluster.control,
+    };
     await runOnCluster(peers, request);
     const clusterCpu = () =>
       Array.from({ length: c.n }, (_, id) => cpuMs(cluster.pid(id))).reduce((a, b) => a + b, 0);
@@ -125,12 +167,17 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       log(`n=${c.n} t=${c.t}: run ${i + 1}/${c.runs} ${result.elapsedMs.toFixed(1)} ms`);
     }
     const cpuMsPerRun = (clusterCpu() - cpuBefore) / c.runs;
-    const rttMsMedian = await sendOrderRtt(peers, c.n, c.t, 50);
+    const rttMsMedian = await sendOrderRtt(peers, cluster.keyDir, c, 50);
     const runMsMedian = quantile(times, 0.5);
     const rss = Array.from({ length: c.n }, (_, id) => peakRssMb(cluster.pid(id)));
+    // With everyone loyal, SM sends each lieutenant the order and has it relay it once.
+    const expected =
+      algorithm === 'sm' ? c.n - 1 + (c.t > 0 ? (c.n - 1) * (c.n - 2) : 0) : logicalMessages(c.n, c.t);
     return {
       n: c.n,
       t: c.t,
+      algorithm,
+      auth: c.auth === false ? 'off' : 'on',
       logValues: c.logValues ?? 'auto',
       runs: c.runs,
       startMs,
@@ -142,7 +189,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       rpcs,
       messages,
       peakRssMb: Math.max(...rss),
-      agreed: agreed && messages === logicalMessages(c.n, c.t),
+      agreed: agreed && messages === expected && rpcs === rpcsExpected(c.n, c.t),
     };
   } finally {
     peers.close();
@@ -155,6 +202,8 @@ function table(rows: Row[]): string {
   const head = [
     'n',
     't',
+    'algorithm',
+    'auth',
     'log lines',
     'runs',
     'start ms',
@@ -171,6 +220,8 @@ function table(rows: Row[]): string {
   const body = rows.map((r) => [
     String(r.n),
     String(r.t),
+    r.algorithm.toUpperCase(),
+    r.auth,
     r.logValues,
     String(r.runs),
     r.startMs.toFixed(0),
@@ -191,10 +242,15 @@ function table(rows: Row[]): string {
   ].join('\n');
 }
 
-const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES]] ...]
+const caseText = (c: Case) =>
+  `${c.n}:${c.t}:${c.runs}:${c.logValues ?? 'auto'}:${c.algorithm ?? 'om'}:${c.auth === false ? 'off' : 'on'}`;
 
-Starts real general processes on loopback per case, runs OM(t) repeatedly on one cluster and prints
-a table (or, with --json, an array with one object per case). Default cases: ${CASES.map((c) => `${c.n}:${c.t}`).join(', ')}.`;
+const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH]]]] ...]
+
+Starts real general processes on loopback per case, runs OM(t) or SM(t) repeatedly on one cluster
+and prints a table (or, with --json, an array with one object per case). LOG_VALUES: auto, all or
+batch; ALGORITHM: om or sm; AUTH: on (Ed25519 on every batch and request) or off.
+Default cases: ${CASES.map(caseText).join(', ')}.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -209,17 +265,28 @@ async function main(): Promise<void> {
     return;
   }
   const cases = (values.case ?? []).map((text): Case => {
-    const [nText, tText, runsText, logValues = 'auto'] = text.split(':');
+    const [nText, tText, runsText, logValues = 'auto', algorithm = 'om', auth = 'on'] = text.split(':');
     const [n, t, runs] = [nText, tText, runsText ?? '10'].map(Number);
     if (
       !Number.isInteger(n) ||
       !Number.isInteger(t) ||
       !Number.isInteger(runs) ||
-      !['auto', 'all', 'batch'].includes(logValues)
+      !['auto', 'all', 'batch'].includes(logValues) ||
+      (algorithm !== 'om' && algorithm !== 'sm') ||
+      (auth !== 'on' && auth !== 'off')
     ) {
-      throw new Error(`--case ${text}: expected N:T, N:T:RUNS or N:T:RUNS:LOG_VALUES (auto, all, batch)`);
+      throw new Error(
+        `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH]]]] with LOG_VALUES auto, all or batch, ALGORITHM om or sm, AUTH on or off`,
+      );
     }
-    return { n: n ?? 0, t: t ?? 0, runs: runs ?? 10, logValues: logValues as 'auto' | 'all' | 'batch' };
+    return {
+      n: n ?? 0,
+      t: t ?? 0,
+      runs: runs ?? 10,
+      logValues: logValues as 'auto' | 'all' | 'batch',
+      algorithm,
+      auth: auth === 'on',
+    };
   });
   const rows: Row[] = [];
   const progress = (line: string) => {
