@@ -9,7 +9,8 @@
  * traitors 2 and 5 and their keys into a temporary project (the repository's compose.yaml, ./logs and
  * ./keys are never touched), brings it up with authentication on, runs the client for ATTACK and
  * RETREAT, reads the logs, checks that each container holds only its own key and that an unsigned or
- * wrongly signed client is refused, pauses a loyal lieutenant and runs again, gives a loyal
+ * wrongly signed client is refused, runs SM(5) (signed messages, t = n-2) and checks its exact counts and
+ * ignored chains, pauses a loyal lieutenant and runs again, gives a loyal
  * lieutenant a key that does not match its public key (it refuses to start), makes it a forger that
  * trusts that key alone and runs again, and takes everything down afterwards, also when something
  * failed. With no engine reachable it fails: it never skips.
@@ -42,6 +43,8 @@ const IMAGE = 'byzantine-generals:e2e';
 const GENERALS = 7;
 const TRAITORS = [2, 5] as const;
 const T = 2;
+/** SM(t) on the same cluster: t = n-2, the most SM allows, where OM refuses (n <= 3t). */
+const SM_T = GENERALS - 2;
 /** A loyal lieutenant: the one paused in the last run. */
 const PAUSED = 3;
 /**
@@ -426,6 +429,85 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
     assert.notEqual(ran.status, CLIENT_EXIT.agreement, shown);
     assert.match(`${ran.stdout}\n${ran.stderr}`, /UNAUTHENTICATED|signature|refused/i, shown);
     assert.doesNotMatch(ran.stdout, /Final consensus reached/, shown);
+  });
+
+  it(`SM(${SM_T}) on the same cluster: \`run client --algorithm sm --order ATTACK --t ${SM_T} --json\` agrees, with exact counts`, () => {
+    // t = n-2 = 5: OM would refuse it (n <= 3t), SM needs only n >= t+2.
+    const flags = ['--algorithm', 'sm', '--order', 'ATTACK', '--t', `${SM_T}`, '--json'];
+    const ran = client(...flags);
+    const shown = describeRun(['run', 'client', ...flags], ran);
+    assert.equal(ran.status, CLIENT_EXIT.agreement, shown);
+    assert.ok(ran.stdout.trim().startsWith('{'), `a JSON report of the run on stdout\n${shown}`);
+    const result = JSON.parse(ran.stdout) as {
+      runId: string;
+      algorithm: string;
+      ic1: boolean;
+      ic2: boolean;
+      generals: { id: number; decision: string | null }[];
+      messages: { expected: number; delivered: number; invalid?: number };
+      rpcs: number;
+    };
+    assert.equal(result.algorithm, 'sm', shown);
+    assert.equal(result.ic1, true, shown);
+    assert.equal(result.ic2, true, shown);
+    // The commander is loyal and signs ATTACK for every lieutenant; a traitor cannot forge its
+    // signature, and each opposite value a traitor relays is a tampered chain, ignored. So every
+    // loyal lieutenant's V is {ATTACK}, and it decides ATTACK.
+    const loyal = result.generals.filter(
+      (g) => g.id !== 0 && !(TRAITORS as readonly number[]).includes(g.id),
+    );
+    assert.deepEqual(
+      loyal.map((g) => g.id),
+      [1, 3, 4, 6],
+      shown,
+    );
+    for (const g of loyal) assert.equal(g.decision, 'ATTACK', `general ${g.id} decides ATTACK\n${shown}`);
+
+    // Counts, derived by hand for n = 7, t = 5, loyal commander, lieutenants 2 and 5 equivocating
+    // (the opposite value to even receivers, the genuine one to odd receivers):
+    const n = GENERALS;
+    const lieutenants = n - 1; // 6
+    // Round 0: the commander signs ATTACK to each lieutenant: 6 chains.
+    const round0 = lieutenants;
+    // Round 1: each lieutenant first saw ATTACK in round 0 and relays it once to the 5 other
+    // lieutenants (none of them is in the chain 0): 6 x 5 = 30 chains.
+    const round1 = lieutenants * (lieutenants - 1);
+    // Rounds 2..5: no lieutenant saw a new value in round 1 (ATTACK was known, the RETREATs were
+    // tampered), so every batch is empty: no chains.
+    // Tampered: 2 sends to 1,3,4,5,6, of which 4 and 6 are even (2); 5 sends to 1,2,3,4,6, of which
+    // 2, 4 and 6 are even (3). 2 + 3 = 5, all ignored where they arrive.
+    const invalid = 2 + 3;
+    assert.deepEqual(
+      result.messages,
+      { expected: round0 + round1, delivered: round0 + round1 - invalid, invalid },
+      shown,
+    );
+    assert.deepEqual(result.messages, { expected: 36, delivered: 31, invalid: 5 }, shown);
+    // RPCs: n-1 in round 0, then every lieutenant sends every other lieutenant a batch (empty or not)
+    // in each of the t rounds: (n-1) + t(n-1)(n-2) = 6 + 5 x 6 x 5 = 156.
+    assert.equal(result.rpcs, n - 1 + SM_T * (n - 1) * (n - 2), shown);
+    assert.equal(result.rpcs, 156, shown);
+
+    // The loyal lieutenants' logs name the tampered chains they ignored: 4 and 6 got 0.2 from 2 and
+    // 0.5 from 5, both RETREAT in round 1; 1 and 3 (odd) got only genuine chains.
+    const ignored = (id: number) =>
+      readFileSync(join(logsDir, `general_${id}_intermediate.log`), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`run=${result.runId} `) && line.includes('IGNORED'));
+    assert.ok(
+      loyal.some((g) => ignored(g.id).some((line) => /\bfrom=(2|5)\b/.test(line))),
+      `some loyal lieutenant logs IGNORED for a chain relayed by 2 or 5\n${shown}`,
+    );
+    for (const id of [4, 6]) {
+      assert.deepEqual(
+        ignored(id)
+          .map((line) => /round=(\d+) from=(\d+) chain=([\d.]+) value=(\w+)/.exec(line)?.slice(1).join(' '))
+          .sort(),
+        ['1 2 0.2 RETREAT', '1 5 0.5 RETREAT'],
+        `general ${id}'s IGNORED lines:\n${ignored(id).join('\n')}`,
+      );
+    }
+    for (const id of [1, 3]) assert.deepEqual(ignored(id), [], `general ${id} ignored nothing`);
   });
 
   describe(`with general ${PAUSED} (a loyal lieutenant) paused`, () => {
