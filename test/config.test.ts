@@ -180,10 +180,14 @@ describe('the client flags (parseClientConfig)', () => {
   });
 
   test('--algorithm sm: n=4, t=2 is accepted; the same run under OM is refused pointing at sm', () => {
-    const flags = { order: 'ATTACK', t: '2', peers: PEERS4, auth: 'off' };
+    const flags = { order: 'ATTACK', t: '2', peers: PEERS4, key: 'keys/private/client.pem' };
     const sm = parseClientConfig({ ...flags, algorithm: 'SM' }, {});
     assert.equal(sm.algorithm, 'sm');
     assert.equal(sm.t, 2);
+    assertProblems(
+      problemsOf(() => parseClientConfig({ ...flags, algorithm: 'sm', auth: 'off' }, {})),
+      [/^--auth: off cannot run --algorithm sm/],
+    );
     assertProblems(
       problemsOf(() => parseClientConfig(flags, {})),
       [/^--t: .*needs n > 3t.*--algorithm sm/],
