@@ -129,7 +129,10 @@ describe('the report of the seed example in Chromium', () => {
     for (const path of liedPaths) assert.ok(['3', '4', '7'].includes(path.split('.').at(-1) ?? ''), path);
     // Leaves appear when a node is opened: 6 under 0→1→3.
     await page.locator('#tree details[data-path="0.1.3"] > summary').click();
-    assert.equal(await page.locator('#tree details[data-path="0.1.3"] > .leaf').count(), 6);
+    // The page draws a node's leaves when it opens: wait for them rather than race the click.
+    const leaves = page.locator('#tree details[data-path="0.1.3"] > .leaf');
+    await leaves.first().waitFor({ state: 'attached', timeout: 10_000 });
+    assert.equal(await leaves.count(), 6);
   });
 
   it('switches to a traitor (lieutenant 7) and to every other lieutenant, each tree resolving to its decision', async () => {
