@@ -1,8 +1,9 @@
-import { batchesExpected, batchSize, valuesPerLieutenant } from './counts.js';
+import { batchSize, valuesPerLieutenant } from './counts.js';
 import { DEFAULT_ORDER, majority, type Order, type Tally } from './order.js';
 import { type PathTable, pathTable } from './path-table.js';
 import { COMMANDER, type Path } from './paths.js';
 import type { ProtocolRun } from './protocol-run.js';
+import { lieutenantsExcept, type RoundSlot, Rounds, reject } from './rounds.js';
 import type { ChainProof } from './signatures.js';
 import { isTraitor, type Strategy, valueToSend } from './strategy.js';
 
@@ -82,12 +83,6 @@ export interface GeneralSpec {
 const ATTACK_CODE = 1;
 const RETREAT_CODE = 2;
 
-interface RoundState {
-  received: Set<number>;
-  closed: boolean;
-  timedOut: boolean;
-}
-
 /**
  * One general's part in one OM(t) run, as EIG rounds. No I/O and no clock: the edge feeds it
  * batches and round deadlines, and delivers what it returns. Early batches (for a round not yet
@@ -98,7 +93,7 @@ export class GeneralRun implements ProtocolRun {
   /** One byte per held path: 0 missing, else an ORDER_CODE. */
   private readonly values: Uint8Array;
   private stored = 0;
-  private readonly rounds: RoundState[] = [];
+  private readonly rounds: Rounds<RoundSlot>;
   private current = 0;
   private decided: Order | undefined;
   private lieCount = 0;
@@ -108,8 +103,7 @@ export class GeneralRun implements ProtocolRun {
     if (spec.id === COMMANDER && spec.order === undefined) {
       throw new RangeError('the commander needs an order to issue');
     }
-    for (let r = 0; r <= spec.t; r++)
-      this.rounds.push({ received: new Set(), closed: false, timedOut: false });
+    this.rounds = new Rounds(spec, () => ({ received: new Set(), closed: false, timedOut: false }));
     this.table = this.isCommander ? undefined : pathTable(spec.n, spec.t, spec.id);
     this.values = new Uint8Array(this.table?.size ?? 0);
   }
@@ -179,7 +173,7 @@ export class GeneralRun implements ProtocolRun {
       this.values[stored[i] as number] = batch.values[i] === 'ATTACK' ? ATTACK_CODE : RETREAT_CODE;
     }
     this.stored += stored.length;
-    this.roundState(round).received.add(sender);
+    this.rounds.slot(round).received.add(sender);
     const step: Step = { outbox: [], lies: [], completed: [], stored };
     this.advance(step);
     return step;
@@ -189,9 +183,8 @@ export class GeneralRun implements ProtocolRun {
   expire(round: number): Step {
     const step: Step = { outbox: [], lies: [], completed: [] };
     if (round !== this.current || this.decided !== undefined) return step;
-    const state = this.roundState(round);
-    state.timedOut = true;
-    this.close(step, round);
+    this.rounds.slot(round).timedOut = true;
+    step.completed.push(this.rounds.close(round));
     this.advance(step);
     return step;
   }
@@ -215,72 +208,24 @@ export class GeneralRun implements ProtocolRun {
   }
 
   private check(batch: Batch): Rejection | undefined {
-    const { n, t, id } = this.spec;
-    const { round, sender, receiver } = batch;
-    if (receiver !== id) {
-      return reject('wrong-receiver', `batch addressed to general ${receiver}, this is general ${id}`);
-    }
-    if (!Number.isInteger(round) || round < 0 || round > t) {
-      return reject('round-out-of-range', `round ${round} is outside 0..${t} for this run`);
-    }
-    const validSender =
-      Number.isInteger(sender) &&
-      sender >= 0 &&
-      sender < n &&
-      sender !== id &&
-      !this.isCommander &&
-      (round === 0 ? sender === COMMANDER : sender !== COMMANDER);
-    if (!validSender) {
-      return reject(
-        'not-a-peer',
-        round === 0
-          ? `general ${sender} cannot send round 0 to general ${id}: only the commander (0) does`
-          : `general ${sender} is not a lieutenant that sends round ${round} to general ${id} (n=${n})`,
-      );
-    }
-    const state = this.roundState(round);
-    if (state.received.has(sender)) {
-      return reject('duplicate', `round ${round} from general ${sender} was already received`);
-    }
-    if (state.closed) return reject('round-closed', `round ${round} already closed (deadline passed)`);
-    const expected = batchSize(n, round);
+    const admitted = this.rounds.admit(batch);
+    if (admitted !== undefined) return admitted;
+    const expected = batchSize(this.spec.n, batch.round);
     if (batch.values.length !== expected) {
       return reject(
         'wrong-length',
-        `round ${round} batch has ${batch.values.length} values, expected ${expected} (n=${n})`,
+        `round ${batch.round} batch has ${batch.values.length} values, expected ${expected} (n=${this.spec.n})`,
       );
     }
     return undefined;
   }
 
-  private roundState(round: number): RoundState {
-    const state = this.rounds[round];
-    if (state === undefined) throw new RangeError(`round ${round} is outside 0..${this.spec.t}`);
-    return state;
-  }
-
-  private close(step: Step, round: number): void {
-    const state = this.roundState(round);
-    state.closed = true;
-    const missing: number[] = [];
-    const senders = round === 0 ? [COMMANDER] : lieutenantsExcept(this.spec.n, this.spec.id);
-    for (const sender of senders) if (!state.received.has(sender)) missing.push(sender);
-    step.completed.push({
-      round,
-      batchesExpected: batchesExpected(this.spec.n, round),
-      batchesReceived: state.received.size,
-      timedOut: state.timedOut,
-      missing,
-    });
-  }
-
   /** Closes every round that is complete, relaying after each, and decides after round t. */
   private advance(step: Step): void {
     while (this.decided === undefined) {
-      const state = this.roundState(this.current);
-      if (!state.closed) {
-        if (state.received.size < batchesExpected(this.spec.n, this.current)) return;
-        this.close(step, this.current);
+      if (!this.rounds.slot(this.current).closed) {
+        if (!this.rounds.complete(this.current)) return;
+        step.completed.push(this.rounds.close(this.current));
       }
       const next = this.current + 1;
       if (next > this.spec.t) {
@@ -332,16 +277,6 @@ export class GeneralRun implements ProtocolRun {
     this.valuesSent += values.length;
     step.outbox.push({ runId, round, sender: id, receiver, values });
   }
-}
-
-function reject(code: RejectionCode, message: string): Rejection {
-  return { code, message };
-}
-
-function lieutenantsExcept(n: number, id: number): number[] {
-  const out: number[] = [];
-  for (let j = 1; j < n; j++) if (j !== id) out.push(j);
-  return out;
 }
 
 export function isRejection(result: Step | Rejection): result is Rejection {

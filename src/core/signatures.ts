@@ -1,3 +1,4 @@
+import type { Batch } from './general.js';
 import type { Order } from './order.js';
 
 /**
@@ -121,17 +122,8 @@ export function chainLinkBytes(
     .finish();
 }
 
-/** The batch a SendOrder carries, as its sender signs it: authenticates the channel (A2). */
-export interface SignedBatchContent {
-  readonly runId: string;
-  readonly round: number;
-  readonly sender: number;
-  readonly receiver: number;
-  readonly values: readonly Order[];
-  readonly chains?: readonly ChainProof[];
-}
-
-export function batchBytes(batch: SignedBatchContent): Uint8Array {
+/** What a SendOrder's sender signs: the whole batch, chains included. Authenticates the channel (A2). */
+export function batchBytes(batch: Batch): Uint8Array {
   const bytes = new SignedBytes(SignedDomain.batch)
     .text(batch.runId)
     .uint(batch.round)

@@ -1,9 +1,9 @@
 import { chainFault, compareSigners, extendChain } from './chains.js';
-import { batchesExpected } from './counts.js';
-import type { Batch, GeneralSpec, Rejection, RejectionCode, Step } from './general.js';
+import type { Batch, GeneralSpec, Rejection, Step } from './general.js';
 import { DEFAULT_ORDER, type Order, type Tally } from './order.js';
 import { COMMANDER, type Path } from './paths.js';
 import type { ProtocolRun } from './protocol-run.js';
+import { lieutenantsExcept, type RoundSlot, Rounds, reject } from './rounds.js';
 import type { ChainProof, Signer, Verifier } from './signatures.js';
 import { isTraitor, valueToSend } from './strategy.js';
 
@@ -16,10 +16,7 @@ export interface SignedRunKeys {
 /** A loyal general sends each value at most once per batch, so an SM batch holds at most two. */
 export const MAX_SIGNED_BATCH = 2;
 
-interface RoundState {
-  received: Set<number>;
-  closed: boolean;
-  timedOut: boolean;
+interface RoundState extends RoundSlot {
   /** Per value, the smallest valid chain (by signer list) that arrived in this round. */
   best: Map<Order, ChainProof>;
 }
@@ -33,7 +30,7 @@ interface RoundState {
  * After round t it decides choice(V): the single value it saw, else RETREAT.
  */
 export class SignedRun implements ProtocolRun {
-  private readonly rounds: RoundState[] = [];
+  private readonly rounds: Rounds<RoundState>;
   /** V: every value seen with a valid chain, in the round its first chain arrived. */
   private readonly known = new Set<Order>();
   /** The signer list of every chain of every accepted batch, by storage index. */
@@ -54,9 +51,12 @@ export class SignedRun implements ProtocolRun {
     if (spec.id === COMMANDER && spec.order === undefined) {
       throw new RangeError('the commander needs an order to issue');
     }
-    for (let r = 0; r <= spec.t; r++) {
-      this.rounds.push({ received: new Set(), closed: false, timedOut: false, best: new Map() });
-    }
+    this.rounds = new Rounds(spec, () => ({
+      received: new Set(),
+      closed: false,
+      timedOut: false,
+      best: new Map(),
+    }));
   }
 
   get isCommander(): boolean {
@@ -134,7 +134,7 @@ export class SignedRun implements ProtocolRun {
     const { runId, n, id } = this.spec;
     const { round, sender } = batch;
     const chains = batch.chains ?? [];
-    const state = this.roundState(round);
+    const state = this.rounds.slot(round);
     const stored = new Int32Array(batch.values.length);
     const invalid: number[] = [];
     for (let i = 0; i < batch.values.length; i++) {
@@ -169,41 +169,16 @@ export class SignedRun implements ProtocolRun {
   expire(round: number): Step {
     const step: Step = { outbox: [], lies: [], completed: [] };
     if (round !== this.current || this.decided !== undefined) return step;
-    this.roundState(round).timedOut = true;
-    this.close(step, round);
+    this.rounds.slot(round).timedOut = true;
+    step.completed.push(this.rounds.close(round));
     this.advance(step);
     return step;
   }
 
   private check(batch: Batch): Rejection | undefined {
-    const { n, t, id } = this.spec;
-    const { round, sender, receiver } = batch;
-    if (receiver !== id) {
-      return reject('wrong-receiver', `batch addressed to general ${receiver}, this is general ${id}`);
-    }
-    if (!Number.isInteger(round) || round < 0 || round > t) {
-      return reject('round-out-of-range', `round ${round} is outside 0..${t} for this run`);
-    }
-    const validSender =
-      Number.isInteger(sender) &&
-      sender >= 0 &&
-      sender < n &&
-      sender !== id &&
-      !this.isCommander &&
-      (round === 0 ? sender === COMMANDER : sender !== COMMANDER);
-    if (!validSender) {
-      return reject(
-        'not-a-peer',
-        round === 0
-          ? `general ${sender} cannot send round 0 to general ${id}: only the commander (0) does`
-          : `general ${sender} is not a lieutenant that sends round ${round} to general ${id} (n=${n})`,
-      );
-    }
-    const state = this.roundState(round);
-    if (state.received.has(sender)) {
-      return reject('duplicate', `round ${round} from general ${sender} was already received`);
-    }
-    if (state.closed) return reject('round-closed', `round ${round} already closed (deadline passed)`);
+    const admitted = this.rounds.admit(batch);
+    if (admitted !== undefined) return admitted;
+    const { round } = batch;
     if (batch.chains === undefined || batch.chains.length !== batch.values.length) {
       return reject(
         'malformed-chain',
@@ -219,34 +194,13 @@ export class SignedRun implements ProtocolRun {
     return undefined;
   }
 
-  private roundState(round: number): RoundState {
-    const state = this.rounds[round];
-    if (state === undefined) throw new RangeError(`round ${round} is outside 0..${this.spec.t}`);
-    return state;
-  }
-
-  private close(step: Step, round: number): void {
-    const state = this.roundState(round);
-    state.closed = true;
-    const missing: number[] = [];
-    const senders = round === 0 ? [COMMANDER] : lieutenantsExcept(this.spec.n, this.spec.id);
-    for (const sender of senders) if (!state.received.has(sender)) missing.push(sender);
-    step.completed.push({
-      round,
-      batchesExpected: batchesExpected(this.spec.n, round),
-      batchesReceived: state.received.size,
-      timedOut: state.timedOut,
-      missing,
-    });
-  }
-
   /** Closes every complete round: adds its new values to V, relays them, and decides after round t. */
   private advance(step: Step): void {
     while (this.decided === undefined) {
-      const state = this.roundState(this.current);
+      const state = this.rounds.slot(this.current);
       if (!state.closed) {
-        if (state.received.size < batchesExpected(this.spec.n, this.current)) return;
-        this.close(step, this.current);
+        if (!this.rounds.complete(this.current)) return;
+        step.completed.push(this.rounds.close(this.current));
       }
       const fresh: Array<[Order, ChainProof]> = [];
       for (const value of ['ATTACK', 'RETREAT'] as const) {
@@ -317,14 +271,4 @@ export class SignedRun implements ProtocolRun {
     }
     return extended;
   }
-}
-
-function reject(code: RejectionCode, message: string): Rejection {
-  return { code, message };
-}
-
-function lieutenantsExcept(n: number, id: number): number[] {
-  const out: number[] = [];
-  for (let j = 1; j < n; j++) if (j !== id) out.push(j);
-  return out;
 }
