@@ -125,7 +125,7 @@ function findCompose(): string[] {
   );
 }
 
-describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, OM(${T})`, () => {
+describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, OM(${T}) and SM(${GENERALS - 2})`, () => {
   let compose: string[] = [];
   let workDir = '';
   let composeFile = '';
