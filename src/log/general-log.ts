@@ -84,7 +84,10 @@ export class GeneralLog {
     return this.valueLines === 'all';
   }
 
-  /** `paths` is only called when the values get a line each. */
+  /**
+   * `paths` is only called when the values get a line each. Under SM, `chains` (the signers of each
+   * value's chain) go into the event as `chains: ["0.2.1", ...]`, so a report can show them.
+   */
   batchReceived(
     run: string,
     round: number,
@@ -92,6 +95,7 @@ export class GeneralLog {
     values: readonly Order[],
     perValue: boolean,
     paths: () => readonly Path[],
+    chains?: ReadonlyArray<{ readonly signers: readonly number[] }>,
   ): void {
     const letters = lettersOf(values);
     // One timestamp per batch: a batch can hold thousands of values.
@@ -104,7 +108,14 @@ export class GeneralLog {
     } else {
       this.text.add(`${prefix} values(${values.length}, canonical path order)=${letters}`);
     }
-    this.event('batch-received', { run, round, from, to: this.id, values: letters });
+    this.event('batch-received', {
+      run,
+      round,
+      from,
+      to: this.id,
+      values: letters,
+      ...(chains === undefined ? {} : { chains: chains.map((c) => c.signers.join('.')) }),
+    });
   }
 
   /** SM: values of an accepted batch whose chain did not verify, ignored (a forgery caught). */

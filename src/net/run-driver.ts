@@ -98,8 +98,14 @@ export class RunDriver {
     const stored = result.stored ?? new Int32Array(0);
     const invalid = result.invalid ?? [];
     this.record.batch(batch, undefined, invalid);
-    this.log.batchReceived(this.runId, batch.round, batch.sender, batch.values, this.perValue, () =>
-      Array.from(stored, (index) => this.run.pathAt(index)),
+    this.log.batchReceived(
+      this.runId,
+      batch.round,
+      batch.sender,
+      batch.values,
+      this.perValue,
+      () => Array.from(stored, (index) => this.run.pathAt(index)),
+      batch.chains,
     );
     if (invalid.length > 0) this.log.chainsIgnored(this.runId, batch, invalid);
     this.apply(result);

@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import type { Algorithm } from '../core/algorithm.js';
 import { lettersOf, type Order } from '../core/order.js';
 import type { GeneralTrace, RunTrace } from '../report/trace.js';
 import { TraceSource } from '../report/trace.js';
@@ -6,7 +7,7 @@ import type { GetTraceResponse__Output } from './generated/byzantine/v1/GetTrace
 import type { RoundReport__Output } from './generated/byzantine/v1/RoundReport.js';
 import { waitForReadyMetadata } from './health.js';
 import type { PeerClients } from './peers.js';
-import { toOrder, WireOrder } from './proto.js';
+import { toAlgorithm, toOrder, WireOrder } from './proto.js';
 
 /** Bound on fetching one general's trace: a big run's trace is a few hundred kilobytes. */
 export const TRACE_DEADLINE_MS = 10_000;
@@ -19,12 +20,18 @@ export function generalTraceOf(reply: GetTraceResponse__Output): GeneralTrace {
   return {
     id: reply.id,
     strategy: reply.strategy,
-    received: reply.received.map((b) => ({
-      round: b.round,
-      from: b.sender,
-      values: letters(b.values),
-      ...(b.rejected === '' ? {} : { rejected: b.rejected }),
-    })),
+    received: reply.received.map((b) => {
+      // SM: the signers of each value's chain, and which of them did not verify.
+      const invalid = b.invalid.flatMap((bad, i) => (bad ? [i] : []));
+      return {
+        round: b.round,
+        from: b.sender,
+        values: letters(b.values),
+        ...(b.rejected === '' ? {} : { rejected: b.rejected }),
+        ...(b.chains.length === 0 ? {} : { chains: b.chains.map((c) => c.signers.join('.')) }),
+        ...(invalid.length === 0 ? {} : { invalid }),
+      };
+    }),
     lies: reply.lies.map((lie) => ({
       round: lie.round,
       to: lie.receiver,
@@ -53,6 +60,8 @@ export interface TracedRun {
   readonly n: number;
   readonly t: number;
   readonly order: Order;
+  /** The algorithm the client asked for; without it, the generals' answers say. */
+  readonly algorithm?: Algorithm | undefined;
   readonly elapsedMs?: number;
 }
 
@@ -67,6 +76,7 @@ export async function traceFromCluster(
 ): Promise<RunTrace> {
   const generals = new Map<number, GeneralTrace>();
   const missing = new Map<number, string>();
+  let answered: Algorithm | undefined;
   await Promise.all(
     peers.peers.map(async (_, id) => {
       try {
@@ -77,6 +87,7 @@ export async function traceFromCluster(
           deadlineMs,
         );
         generals.set(id, generalTraceOf(reply));
+        answered ??= toAlgorithm(reply.algorithm);
       } catch (error) {
         missing.set(id, error instanceof Error ? error.message : String(error));
       }
@@ -84,6 +95,7 @@ export async function traceFromCluster(
   );
   return {
     runId: run.runId,
+    algorithm: run.algorithm ?? answered ?? 'om',
     n: run.n,
     t: run.t,
     order: run.order,

@@ -35,6 +35,15 @@ const eventSchema = z.discriminatedUnion('type', [
     round: z.number().int().min(0),
     from: z.number().int().min(0),
     values: letters,
+    // SM: the signers of each value's chain, `0.2.1`, in value order.
+    chains: z.array(z.string().regex(/^\d+(\.\d+)*$/)).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('chains-ignored'),
+    round: z.number().int().min(0),
+    from: z.number().int().min(0),
+    chains: z.array(z.object({ chain: z.string(), value: order })),
   }),
   z.object({
     ...base,
@@ -165,6 +174,31 @@ export function listRuns(logs: EventLogs): RunListing[] {
 
 const orderOfLetter = (l: 'A' | 'R'): Order => (l === 'A' ? 'ATTACK' : 'RETREAT');
 
+type ChainsIgnored = Extract<RunEvent, { type: 'chains-ignored' }>;
+
+/**
+ * SM: marks the values of an accepted batch that a `chains-ignored` event names (by chain and value)
+ * as invalid. The event follows its batch's `batch-received`; one batch per sender and round is
+ * accepted, so (round, from) finds it.
+ */
+function markIgnored(received: ReceivedBatch[], event: ChainsIgnored): void {
+  const index = received.findLastIndex(
+    (b) => b.round === event.round && b.from === event.from && b.rejected === undefined,
+  );
+  const batch = received[index];
+  if (batch === undefined) return;
+  const invalid = new Set(batch.invalid ?? []);
+  for (const { chain, value } of event.chains) {
+    for (let i = 0; i < batch.values.length; i++) {
+      if (invalid.has(i) || batch.values[i] !== value[0]) continue;
+      if (batch.chains !== undefined && batch.chains[i] !== chain) continue;
+      invalid.add(i);
+      break;
+    }
+  }
+  received[index] = { ...batch, invalid: [...invalid].sort((a, b) => a - b) };
+}
+
 /** The trace of run `runId` (default: the latest run in the logs). */
 export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
   const runs = listRuns(logs);
@@ -173,11 +207,6 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
   if (listing === undefined) {
     throw new ReportInputError(
       `no run "${runId}" in the logs; runs found: ${runs.map((r) => r.runId).join(', ')}`,
-    );
-  }
-  if (listing.algorithm === 'sm') {
-    throw new ReportInputError(
-      `run "${listing.runId}" is an SM run; the report draws OM runs only (EIG trees), not signed chains yet`,
     );
   }
   const { n, t } = listing;
@@ -210,7 +239,15 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
           if (id === 0 && event.order !== undefined) runOrder = event.order;
           break;
         case 'batch-received':
-          received.push({ round: event.round, from: event.from, values: event.values });
+          received.push({
+            round: event.round,
+            from: event.from,
+            values: event.values,
+            ...(event.chains === undefined ? {} : { chains: event.chains }),
+          });
+          break;
+        case 'chains-ignored':
+          markIgnored(received, event);
           break;
         case 'batch-rejected':
           received.push({ round: event.round, from: event.from, values: '', rejected: event.code });
@@ -255,6 +292,7 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
   }
   return {
     runId: listing.runId,
+    algorithm: listing.algorithm,
     n,
     t,
     order: runOrder ?? 'RETREAT',

@@ -11,12 +11,14 @@ export function traceFromSimulation(spec: SimulationSpec, outcome: SimulationOut
     received.set(id, []);
     lies.set(id, []);
   }
-  for (const { batch, accepted } of outcome.trace.deliveries) {
+  for (const { batch, accepted, invalid } of outcome.trace.deliveries) {
     received.get(batch.receiver)?.push({
       round: batch.round,
       from: batch.sender,
       values: lettersOf(batch.values),
       ...(accepted ? {} : { rejected: 'rejected' }),
+      ...(batch.chains === undefined ? {} : { chains: batch.chains.map((c) => c.signers.join('.')) }),
+      ...(invalid === undefined || invalid.length === 0 ? {} : { invalid: [...invalid] }),
     });
   }
   for (const lie of outcome.trace.lies) {
@@ -42,6 +44,7 @@ export function traceFromSimulation(spec: SimulationSpec, outcome: SimulationOut
   }
   return {
     runId: spec.runId,
+    algorithm: spec.algorithm ?? 'om',
     n: spec.n,
     t: spec.t,
     order: spec.order,

@@ -1,4 +1,11 @@
-import { batchesExpected, logicalMessages, rpcsExpected, valuesPerLieutenant } from '../core/counts.js';
+import type { Algorithm } from '../core/algorithm.js';
+import {
+  batchesExpected,
+  logicalMessages,
+  rpcsExpected,
+  signedChainsAtMost,
+  valuesPerLieutenant,
+} from '../core/counts.js';
 import { majority, type Order, type Tally } from '../core/order.js';
 import { pathTable } from '../core/path-table.js';
 import { COMMANDER, type Path, pathKey, pathsOfLength } from '../core/paths.js';
@@ -8,7 +15,8 @@ import type { GeneralTrace, RunTrace, TraceSource } from './trace.js';
 /**
  * The report's one data model, built from a RunTrace by pure functions: the HTML only lays it out.
  * Every decision shown is recomputed here from the values each lieutenant held, with the core's
- * rules (the EIG path table and `majority`), so a report also checks what the generals reported.
+ * rules (OM: the EIG path table and `majority`; SM: choice(V) over the chains that verified), so a
+ * report also checks what the generals reported.
  */
 
 /** Above this many batches, the diagram draws one fan per (round, sender) instead of one arrow per batch. */
@@ -29,6 +37,12 @@ export interface Arrow {
   readonly lieMask: string;
   /** The rejection code when the receiver refused the batch. */
   readonly rejected?: string | undefined;
+  /** SM: the signers of each value's chain (`0.2.1`; `?` when the source did not record them). */
+  readonly chains?: readonly string[] | undefined;
+  /** SM: how many values the receiver ignored because their chain did not verify. */
+  readonly invalid?: number | undefined;
+  /** SM: same length as values, 1 where the value was ignored; empty when none was. */
+  readonly invalidMask?: string | undefined;
 }
 
 /** A batch a traitor withheld entirely (silent): no arrow, only the lie. */
@@ -49,9 +63,9 @@ export interface RosterEntry {
   readonly missingReason?: string | undefined;
   /** The decision the general reported (the commander: its order). */
   readonly decision: Order | null;
-  /** The decision recomputed from its EIG tree (lieutenants only). */
+  /** The decision recomputed from its EIG tree, or under SM as choice(V) (lieutenants only). */
   readonly resolved: Order | null;
-  /** The values it holds, missing ones counted as RETREAT. */
+  /** OM: the values it holds, missing ones counted as RETREAT. SM: its valid chains by value. */
   readonly tally: Tally | null;
   readonly valuesHeld: number;
   readonly valuesExpected: number;
@@ -69,6 +83,8 @@ export interface RoundSummary {
   /** The slowest general's time to close the round, when the source has timings. */
   readonly elapsedMs: number | null;
   readonly timedOut: number;
+  /** SM: values ignored because their chain did not verify (0 under OM). */
+  readonly invalid: number;
 }
 
 /**
@@ -87,6 +103,30 @@ export interface EigTree {
   readonly decision: Order;
 }
 
+/** SM: one chain a lieutenant received in an accepted batch. */
+export interface ReceivedChain {
+  readonly round: number;
+  readonly from: number;
+  /** Its signers, `0.2.1` (the commander first, the sender last); `?` when not recorded. */
+  readonly signers: string;
+  readonly value: Letter;
+  /** False when a signature did not verify: the value was ignored (not added to V). */
+  readonly valid: boolean;
+  /** When the sender recorded this value as a lie: what a loyal sender would have sent. */
+  readonly lie?: Letter | undefined;
+}
+
+/** SM: how one lieutenant decided: the chains it received, its set V, and choice(V). */
+export interface ChainView {
+  readonly lieutenant: number;
+  /** In (round, sender, position) order. */
+  readonly chains: readonly ReceivedChain[];
+  /** The values with at least one valid chain, ATTACK first. */
+  readonly v: readonly Order[];
+  /** choice(V): the single value of V, else RETREAT. */
+  readonly decision: Order;
+}
+
 export interface Counts {
   readonly batches: number;
   readonly batchesExpected: number;
@@ -95,10 +135,13 @@ export interface Counts {
   readonly lies: number;
   readonly withheldValues: number;
   readonly rejected: number;
+  /** SM: values ignored because their chain did not verify (0 under OM). */
+  readonly invalid: number;
 }
 
 export interface ReportModel {
   readonly runId: string;
+  readonly algorithm: Algorithm;
   readonly n: number;
   readonly t: number;
   readonly order: Order;
@@ -109,7 +152,10 @@ export interface ReportModel {
   readonly arrows: readonly Arrow[];
   readonly withheld: readonly Withheld[];
   readonly rounds: readonly RoundSummary[];
+  /** OM: each lieutenant's EIG tree (empty under SM). */
   readonly trees: readonly EigTree[];
+  /** SM: each lieutenant's chains, V and choice(V) (empty under OM). */
+  readonly chainViews: readonly ChainView[];
   readonly verdict: Verdict;
   readonly counts: Counts;
   /** Whether the diagram draws one fan per (round, sender) rather than an arrow per batch. */
@@ -139,15 +185,21 @@ const isTraitorStrategy = (strategy: string) => strategy !== 'loyal';
 /** Builds the report's model from a trace. Pure: the same trace gives the same model. */
 export function buildReport(trace: RunTrace): ReportModel {
   const { n, t } = trace;
+  const signed = trace.algorithm === 'sm';
   const warnings: string[] = [];
-  const arrows = buildArrows(trace);
+  const arrows = signed ? buildSignedArrows(trace) : buildArrows(trace);
   const withheld = buildWithheld(trace);
   const trees: EigTree[] = [];
+  const chainViews: ChainView[] = [];
   for (let id = 1; id < n; id++) {
     const general = trace.generals.get(id);
-    if (general !== undefined) trees.push(buildTree(trace, general));
+    if (general === undefined) continue;
+    if (signed) chainViews.push(buildChainView(trace, general));
+    else trees.push(buildTree(trace, general));
   }
   const treeOf = new Map(trees.map((tree) => [tree.lieutenant, tree]));
+  const viewOf = new Map(chainViews.map((view) => [view.lieutenant, view]));
+  const valuesExpected = (id: number) => (id === COMMANDER || signed ? 0 : valuesPerLieutenant(n, t));
   const roster: RosterEntry[] = [];
   const faulty = new Set<number>();
   const decisions = new Map<number, Order>();
@@ -168,7 +220,7 @@ export function buildReport(trace: RunTrace): ReportModel {
         resolved: null,
         tally: null,
         valuesHeld: 0,
-        valuesExpected: id === COMMANDER ? 0 : valuesPerLieutenant(n, t),
+        valuesExpected: valuesExpected(id),
         liesTold: 0,
       });
       continue;
@@ -178,6 +230,34 @@ export function buildReport(trace: RunTrace): ReportModel {
     const decision = id === COMMANDER ? trace.order : (general.decision ?? null);
     if (decision === null) faulty.add(id);
     else decisions.set(id, decision);
+    const view = viewOf.get(id);
+    if (view !== undefined) {
+      let attack = 0;
+      let retreat = 0;
+      for (const chain of view.chains) {
+        if (!chain.valid) continue;
+        if (chain.value === 'A') attack++;
+        else retreat++;
+      }
+      if (decision !== null && decision !== view.decision) {
+        const v = view.v.length === 0 ? 'V is empty' : `V = {${view.v.join(', ')}}`;
+        warnings.push(`general ${id} reported ${decision}, but ${v}, so choice(V) is ${view.decision}`);
+      }
+      roster.push({
+        id,
+        role,
+        strategy: general.strategy,
+        traitor,
+        traced: true,
+        decision,
+        resolved: view.decision,
+        tally: { attack, retreat },
+        valuesHeld: attack + retreat,
+        valuesExpected: 0,
+        liesTold: general.lies.length,
+      });
+      continue;
+    }
     const held = tree?.held ?? '';
     let attack = 0;
     let heldCount = 0;
@@ -198,7 +278,7 @@ export function buildReport(trace: RunTrace): ReportModel {
       resolved: tree?.decision ?? null,
       tally: id === COMMANDER ? null : { attack, retreat: held.length - attack },
       valuesHeld: heldCount,
-      valuesExpected: id === COMMANDER ? 0 : valuesPerLieutenant(n, t),
+      valuesExpected: valuesExpected(id),
       liesTold: general.lies.length,
     });
   }
@@ -220,6 +300,7 @@ export function buildReport(trace: RunTrace): ReportModel {
   const accepted = arrows.filter((a) => a.rejected === undefined);
   return {
     runId: trace.runId,
+    algorithm: trace.algorithm,
     n,
     t,
     order: trace.order,
@@ -231,19 +312,22 @@ export function buildReport(trace: RunTrace): ReportModel {
     withheld,
     rounds,
     trees,
+    chainViews,
     verdict,
     counts: {
       batches: accepted.length,
       batchesExpected: rpcsExpected(n, t),
       values: accepted.reduce((sum, a) => sum + a.values.length, 0),
-      valuesExpected: logicalMessages(n, t),
+      // SM: how many chains travel depends on the traitors; only the most a run can carry is known.
+      valuesExpected: signed ? signedChainsAtMost(n, t) : logicalMessages(n, t),
       lies,
       withheldValues,
       rejected: arrows.length - accepted.length,
+      invalid: accepted.reduce((sum, a) => sum + (a.invalid ?? 0), 0),
     },
     aggregated: arrows.length > AGGREGATE_ABOVE,
     warnings,
-    unsafe: n <= 3 * t,
+    unsafe: signed ? n < t + 2 : n <= 3 * t,
   };
 }
 
@@ -364,6 +448,7 @@ function buildRounds(
       withheld: withheld.filter((w) => w.round === round).length,
       elapsedMs: elapsed,
       timedOut,
+      invalid: accepted.reduce((sum, a) => sum + (a.invalid ?? 0), 0),
     });
   }
   return rounds;
@@ -432,4 +517,114 @@ function buildTree(trace: RunTrace, general: GeneralTrace): EigTree {
   }
   lied.sort((a, b) => a[0] - b[0]);
   return { lieutenant: id, held: heldText, resolved: resolvedText, lied, decision };
+}
+
+/** SM: where a received value sits among its sender's lies: (round, sender, receiver, signers before, value sent). */
+const signedLieKey = (round: number, from: number, to: number, before: string, value: string) =>
+  `${round}:${from}:${to}:${before}:${value}`;
+
+/** The signers before the sender's own link: the lie's path (the commander's own order: "0"). */
+function signersBefore(round: number, signers: string): string {
+  if (round === 0) return String(COMMANDER);
+  const cut = signers.lastIndexOf('.');
+  return cut < 0 ? signers : signers.slice(0, cut);
+}
+
+/** SM: every value a traitor sent differently, by signedLieKey, with what a loyal one would have sent. */
+function signedLies(trace: RunTrace): Map<string, Letter> {
+  const lies = new Map<string, Letter>();
+  for (const general of trace.generals.values()) {
+    for (const lie of general.lies) {
+      if (lie.after === null) continue;
+      const before = pathKey(lie.round === 0 ? [COMMANDER] : lie.path);
+      lies.set(signedLieKey(lie.round, general.id, lie.to, before, letter(lie.after)), letter(lie.before));
+    }
+  }
+  return lies;
+}
+
+/** SM: the chains of one batch, `?` where the source did not record them. */
+const chainsOf = (batch: GeneralTrace['received'][number]) =>
+  Array.from(batch.values, (_, i) => batch.chains?.[i] ?? '?');
+
+/** SM: every batch some receiver recorded, each value matched to its lie by chain, ignored values marked. */
+function buildSignedArrows(trace: RunTrace): Arrow[] {
+  const lies = signedLies(trace);
+  const arrows: Arrow[] = [];
+  for (const general of trace.generals.values()) {
+    for (const batch of general.received) {
+      if (!onDiagram(trace, batch.round, batch.from)) continue;
+      const accepted = batch.rejected === undefined;
+      const chains = chainsOf(batch);
+      let lieCount = 0;
+      let lieMask = '';
+      let invalidMask = '';
+      const invalid = new Set(accepted ? (batch.invalid ?? []) : []);
+      if (accepted) {
+        const mask = chains.map((signers, i) => {
+          const key = signedLieKey(
+            batch.round,
+            batch.from,
+            general.id,
+            signersBefore(batch.round, signers),
+            batch.values[i] ?? '',
+          );
+          return lies.has(key) ? '1' : '0';
+        });
+        lieCount = mask.filter((c) => c === '1').length;
+        if (lieCount > 0) lieMask = mask.join('');
+        if (invalid.size > 0) invalidMask = chains.map((_, i) => (invalid.has(i) ? '1' : '0')).join('');
+      }
+      arrows.push({
+        round: batch.round,
+        from: batch.from,
+        to: general.id,
+        values: batch.values,
+        lies: lieCount,
+        lieMask,
+        ...(accepted ? {} : { rejected: batch.rejected }),
+        chains,
+        invalid: invalid.size,
+        invalidMask,
+      });
+    }
+  }
+  return arrows.sort((a, b) => a.round - b.round || a.from - b.from || a.to - b.to);
+}
+
+/**
+ * SM: one lieutenant's chains from its accepted batches, V (the values with a valid chain) and
+ * choice(V), the core's rule: the single value of V, else RETREAT.
+ */
+function buildChainView(trace: RunTrace, general: GeneralTrace): ChainView {
+  const lies = signedLies(trace);
+  const chains: ReceivedChain[] = [];
+  const batches = general.received
+    .filter((b) => b.rejected === undefined)
+    .sort((a, b) => a.round - b.round || a.from - b.from);
+  for (const batch of batches) {
+    const invalid = new Set(batch.invalid ?? []);
+    chainsOf(batch).forEach((signers, i) => {
+      const value: Letter = batch.values[i] === 'A' ? 'A' : 'R';
+      const lie = lies.get(
+        signedLieKey(batch.round, batch.from, general.id, signersBefore(batch.round, signers), value),
+      );
+      chains.push({
+        round: batch.round,
+        from: batch.from,
+        signers,
+        value,
+        valid: !invalid.has(i),
+        ...(lie === undefined ? {} : { lie }),
+      });
+    });
+  }
+  const v: Order[] = [];
+  for (const [l, order] of [
+    ['A', 'ATTACK'],
+    ['R', 'RETREAT'],
+  ] as const) {
+    if (chains.some((c) => c.valid && c.value === l)) v.push(order);
+  }
+  return { lieutenant: general.id, chains, v, decision: v.length === 1 ? (v[0] as Order) : 'RETREAT' };
 }

@@ -1,3 +1,4 @@
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order, Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
 
@@ -13,9 +14,16 @@ export interface ReceivedBatch {
   readonly values: string;
   /** Why it was refused (a rejection code), or undefined when accepted. */
   readonly rejected?: string | undefined;
+  /** SM: the signers of each value's chain, as `0.2.1`, in value order (absent under OM). */
+  readonly chains?: readonly string[] | undefined;
+  /** SM: positions of values ignored because their chain did not verify (absent: none). */
+  readonly invalid?: readonly number[] | undefined;
 }
 
-/** A lie told by this general: what a loyal general would have sent, and what was sent (null: withheld). */
+/**
+ * A lie told by this general: what a loyal general would have sent, and what was sent (null: withheld).
+ * Under SM the path is the chain's signers before the liar's own link (the commander's lie: (0)).
+ */
 export interface ToldLie {
   readonly round: number;
   readonly to: number;
@@ -54,6 +62,8 @@ export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource];
 
 export interface RunTrace {
   readonly runId: string;
+  /** OM(t) (EIG trees) or SM(t) (signed chains): decides how the report reads the batches. */
+  readonly algorithm: Algorithm;
   readonly n: number;
   readonly t: number;
   readonly order: Order;

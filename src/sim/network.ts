@@ -31,6 +31,8 @@ export interface SimulationSpec {
 export interface Delivery {
   readonly batch: Batch;
   readonly accepted: boolean;
+  /** SM: positions of values the receiver ignored because their chain did not verify. */
+  readonly invalid?: readonly number[];
 }
 
 export interface SimulationTrace {
@@ -89,7 +91,10 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
       if (receiver === undefined) continue;
       const result = receiver.receive(batch);
       const accepted = !isRejection(result);
-      if (keepTrace) trace.deliveries.push({ batch, accepted });
+      if (keepTrace) {
+        const ignored = accepted ? result.invalid : undefined;
+        trace.deliveries.push({ batch, accepted, ...(ignored === undefined ? {} : { invalid: ignored }) });
+      }
       if (accepted) {
         rpcsSent[batch.sender] = (rpcsSent[batch.sender] ?? 0) + 1;
         invalid[batch.receiver] = (invalid[batch.receiver] ?? 0) + (result.invalid?.length ?? 0);
