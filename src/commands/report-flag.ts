@@ -35,15 +35,6 @@ export function withReportFlag<T>(
   const { report, ...rest } = flags;
   const problems: string[] = [];
   let file: string | undefined;
-  // The report draws OM's EIG trees and checks each decision against them; SM has no such tree.
-  if (
-    report !== undefined &&
-    String(flags.algorithm ?? '')
-      .trim()
-      .toLowerCase() === 'sm'
-  ) {
-    problems.push('--report: draws OM runs only (EIG trees); it cannot be combined with --algorithm sm yet');
-  }
   if (report !== undefined) {
     const parsed = reportFileSchema.safeParse(report);
     if (parsed.success) file = parsed.data;

@@ -1,6 +1,7 @@
 /**
- * The report page's only script, inlined as text: the values behind a clicked arrow, and the EIG tree
- * of the chosen lieutenant, built lazily as nodes are opened. It resolves nothing itself: every
+ * The report page's only script, inlined as text: the values behind a clicked arrow (under SM each
+ * labelled with its chain, the ignored ones marked), and the EIG tree (OM) of the chosen lieutenant,
+ * built lazily as nodes are opened. It resolves nothing itself: every
  * resolved value comes from the model (src/report/model.ts). It only walks the tree's preorder
  * layout and enumerates a batch's paths to label values.
  */
@@ -24,6 +25,7 @@ export const BROWSER_SCRIPT = String.raw`
     return treeCache[id];
   }
   var n = data.n, t = data.t;
+  var signed = data.algorithm === 'sm';
   var NAME = { A: 'ATTACK', R: 'RETREAT', '-': 'missing' };
 
   function el(tag, className, text) {
@@ -39,8 +41,10 @@ export const BROWSER_SCRIPT = String.raw`
 
   // A node whose path has L generals spans size[L] preorder entries.
   var size = [];
-  size[t + 1] = 1;
-  for (var L = t; L >= 1; L--) size[L] = 1 + (n - 1 - L) * size[L + 1];
+  if (!signed) {
+    size[t + 1] = 1;
+    for (var L = t; L >= 1; L--) size[L] = 1 + (n - 1 - L) * size[L + 1];
+  }
 
   // The EIG paths of a batch's values in wire order, each as the receiver stores it (path + sender).
   function batchPaths(round, from, to) {
@@ -68,25 +72,34 @@ export const BROWSER_SCRIPT = String.raw`
   function showArrow(index) {
     var a = arrows()[index];
     var round = a[0], from = a[1], to = a[2], values = a[3], lies = a[4], mask = a[5], rejected = a[6];
+    var chains = a[7] || [], ignoredMask = a[8] || '';
+    var ignored = 0;
+    for (var k = 0; k < ignoredMask.length; k++) if (ignoredMask.charAt(k) === '1') ignored++;
     detail.hidden = false;
     detail.textContent = '';
     detail.setAttribute('data-arrow', round + ':' + from + ':' + to);
     var head = 'Round ' + round + ': general ' + from + ' → general ' + to + ', ' + values.length + ' values';
     if (lies > 0) head += ', ' + lies + (lies === 1 ? ' lie' : ' lies');
+    if (ignored > 0) head += ', ' + ignored + ' ignored (chain did not verify)';
     if (rejected) head += ' — REJECTED by general ' + to + ' (' + rejected + ')';
     detail.appendChild(el('h3', '', head));
     if (values.length === 0) return;
-    var paths = batchPaths(round, from, to);
+    var paths = signed ? [] : batchPaths(round, from, to);
     var box = el('div', 'values');
     for (var i = 0; i < values.length; i++) {
       var lied = mask.charAt(i) === '1';
-      var item = el('span', lied ? 'lie' : '');
-      item.appendChild(document.createTextNode((paths[i] ? pathText(paths[i]) : '?') + ' '));
+      var bad = ignoredMask.charAt(i) === '1';
+      var item = el('span', [lied ? 'lie' : '', bad ? 'invalid' : ''].join(' ').trim());
+      var label = signed ? 'chain ' + (chains[i] || '?') : paths[i] ? pathText(paths[i]) : '?';
+      item.appendChild(document.createTextNode(label + ' '));
       item.appendChild(value(values.charAt(i)));
       if (lied) {
         var loyal = values.charAt(i) === 'A' ? 'RETREAT' : 'ATTACK';
         item.title = 'a lie: a loyal general ' + from + ' would have sent ' + loyal;
         item.appendChild(document.createTextNode(' (lie; loyal: ' + loyal + ')'));
+      }
+      if (bad) {
+        item.appendChild(el('span', 'ignored', ' IGNORED: a signature does not verify'));
       }
       box.appendChild(item);
     }

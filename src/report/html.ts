@@ -1,11 +1,19 @@
 import { BROWSER_SCRIPT } from './browser-script.js';
-import { AGGREGATE_ABOVE, type Arrow, type ReportModel, type RosterEntry, type Withheld } from './model.js';
+import {
+  AGGREGATE_ABOVE,
+  type Arrow,
+  type ChainView,
+  type ReportModel,
+  type RosterEntry,
+  type Withheld,
+} from './model.js';
 import { REPORT_STYLE } from './style.js';
 
 /**
  * Renders a ReportModel as one self-contained HTML file: inline CSS, an inline SVG Lamport diagram
  * drawn here, the model's data as inline JSON, and a small inline script for the clicks and the
- * EIG tree. Nothing is fetched.
+ * EIG tree (OM). An SM run shows each lieutenant's signed chains, V and choice(V) instead, drawn
+ * here. Nothing is fetched.
  */
 
 const ESCAPES: Record<string, string> = {
@@ -64,14 +72,20 @@ function senderX(g: DiagramGeometry, round: number, from: number): number {
 function arrowTitle(a: Arrow): string {
   const what = a.rejected === undefined ? `${a.values.length} values` : `REJECTED (${a.rejected})`;
   const lies = a.lies > 0 ? `, ${a.lies} ${a.lies === 1 ? 'lie' : 'lies'}` : '';
-  return `round ${a.round}: general ${a.from} → ${a.to}, ${what}${lies} (click for the values)`;
+  const ignored = (a.invalid ?? 0) > 0 ? `, ${a.invalid} ignored (chain did not verify)` : '';
+  return `round ${a.round}: general ${a.from} → ${a.to}, ${what}${lies}${ignored} (click for the values)`;
 }
 
 function drawArrows(model: ReportModel, g: DiagramGeometry): string {
   const out: string[] = [];
   model.arrows.forEach((a, i) => {
     const x1 = senderX(g, a.round, a.from);
-    const classes = ['arrow', a.lies > 0 ? 'lie' : '', a.rejected === undefined ? '' : 'rejected']
+    const classes = [
+      'arrow',
+      a.lies > 0 ? 'lie' : '',
+      (a.invalid ?? 0) > 0 ? 'invalid' : '',
+      a.rejected === undefined ? '' : 'rejected',
+    ]
       .filter(Boolean)
       .join(' ');
     const marker = a.rejected !== undefined ? 'head-rej' : a.lies > 0 ? 'head-lie' : 'head';
@@ -168,6 +182,7 @@ ${drawWithheld(model.withheld, g)}
 }
 
 function rosterTable(model: ReportModel): string {
+  const signed = model.algorithm === 'sm';
   const rows = model.roster.map((r) => {
     const cls = r.traced ? (r.traitor ? 'traitor' : 'loyal') : 'untraced';
     const kind = !r.traced ? 'unknown' : r.traitor ? 'traitor' : 'loyal';
@@ -178,11 +193,19 @@ function rosterTable(model: ReportModel): string {
         : r.resolved === r.decision
           ? `${r.resolved} ✓`
           : `${r.resolved} ✗ (reported ${r.decision ?? 'nothing'})`;
-    const held = r.role === 'commander' ? '—' : `${fmt(r.valuesHeld)} / ${fmt(r.valuesExpected)}`;
+    const held =
+      r.role === 'commander'
+        ? '—'
+        : signed
+          ? fmt(r.valuesHeld)
+          : `${fmt(r.valuesHeld)} / ${fmt(r.valuesExpected)}`;
     const note = r.traced ? '' : ` <span class="note">${escapeHtml(r.missingReason ?? '')}</span>`;
     return `<tr class="${cls}" data-general="${r.id}"><td>${r.id}</td><td>${r.role}</td><td class="kind">${kind}${note}</td><td>${escapeHtml(r.strategy)}</td><td class="decision">${escapeHtml(decision)}</td><td class="resolved">${escapeHtml(recomputed)}</td><td class="num">${r.tally?.attack ?? '—'}</td><td class="num">${r.tally?.retreat ?? '—'}</td><td class="num">${held}</td><td class="num">${fmt(r.liesTold)}</td></tr>`;
   });
-  return `<table id="roster-table"><thead><tr><th>general</th><th>role</th><th>loyal?</th><th>strategy</th><th>decision</th><th>from its EIG tree</th><th>ATTACK held</th><th>RETREAT held</th><th>values held</th><th>lies told</th></tr></thead><tbody>
+  const head = signed
+    ? '<th>choice(V)</th><th>valid ATTACK chains</th><th>valid RETREAT chains</th><th>valid chains</th>'
+    : '<th>from its EIG tree</th><th>ATTACK held</th><th>RETREAT held</th><th>values held</th>';
+  return `<table id="roster-table"><thead><tr><th>general</th><th>role</th><th>loyal?</th><th>strategy</th><th>decision</th>${head}<th>lies told</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>`;
 }
@@ -196,9 +219,11 @@ function verdictBlock(model: ReportModel): string {
     ? 'IC2 holds: loyal lieutenants follow a loyal commander'
     : `IC2 FAILS: loyal lieutenants ${v.ic2Violators.join(',')} did not follow the loyal commander's ${model.order}`;
   const consensus = v.consensus === null ? 'No consensus reached' : `Final consensus reached: ${v.consensus}`;
-  const unsafe = model.unsafe
-    ? `<p class="warn">n=${model.n} ≤ 3t=${3 * model.t}: OM(${model.t}) guarantees nothing here.</p>`
-    : '';
+  const unsafe = !model.unsafe
+    ? ''
+    : model.algorithm === 'sm'
+      ? `<p class="warn">n=${model.n} &lt; t+2=${model.t + 2}: SM(${model.t}) guarantees nothing here.</p>`
+      : `<p class="warn">n=${model.n} ≤ 3t=${3 * model.t}: OM(${model.t}) guarantees nothing here.</p>`;
   return `<div id="verdict">
 <p id="ic1" class="${v.ic1 ? 'ok' : 'fail'}">${escapeHtml(ic1)}</p>
 <p id="ic2" class="${v.ic2 ? 'ok' : 'fail'}">${escapeHtml(ic2)}</p>
@@ -207,6 +232,7 @@ function verdictBlock(model: ReportModel): string {
 }
 
 function countsBlock(model: ReportModel): string {
+  if (model.algorithm === 'sm') return signedCountsBlock(model);
   const c = model.counts;
   const rows = model.rounds.map(
     (r) =>
@@ -223,6 +249,24 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
+/** SM: chains in place of values (their number depends on the traitors), and the ignored ones. */
+function signedCountsBlock(model: ReportModel): string {
+  const c = model.counts;
+  const rows = model.rounds.map(
+    (r) =>
+      `<tr data-round="${r.round}"><td>${r.round}</td><td class="num">${fmt(r.batches)} / ${fmt(r.batchesExpected)}</td><td class="num">${fmt(r.values)}</td><td class="num">${fmt(r.values - r.invalid)}</td><td class="num">${fmt(r.invalid)}</td><td class="num">${fmt(r.lies)}</td><td class="num">${r.rejected}</td><td class="num">${r.withheld}</td><td class="num">${r.elapsedMs === null ? '—' : `${r.elapsedMs.toFixed(1)} ms`}${r.timedOut > 0 ? ` (${r.timedOut} timed out)` : ''}</td></tr>`,
+  );
+  return `<ul id="counts">
+<li><b id="count-batches">${fmt(c.batches)}</b> of ${fmt(c.batchesExpected)} batches (SendOrder RPCs) accepted${c.rejected > 0 ? `, ${fmt(c.rejected)} rejected` : ''}</li>
+<li><b id="count-chains">${fmt(c.values)}</b> signed chains sent (at most ${fmt(c.valuesExpected)} in any SM(${model.t}) run of ${model.n}): <b id="count-valid">${fmt(c.values - c.invalid)}</b> valid, <b id="count-invalid">${fmt(c.invalid)}</b> ignored because a signature did not verify</li>
+<li><b id="count-lies">${fmt(c.lies)}</b> lies told${c.withheldValues > 0 ? `, ${fmt(c.withheldValues)} of them relays withheld` : ''}</li>
+${model.elapsedMs === null ? '' : `<li>run time ${model.elapsedMs.toFixed(1)} ms</li>`}
+</ul>
+<table id="rounds-table"><thead><tr><th>round</th><th>batches</th><th>chains</th><th>valid</th><th>ignored</th><th>lies</th><th>rejected</th><th>withheld</th><th>slowest close</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
 /**
  * The data the page's script needs, in compact arrays and in separate JSON elements, so that a large
  * run's page parses only what it shows: the batches on the first click, a tree when it is chosen.
@@ -232,6 +276,7 @@ function pageData(model: ReportModel): string {
     n: model.n,
     t: model.t,
     order: model.order,
+    algorithm: model.algorithm,
     aggregated: model.aggregated,
     roster: model.roster.map((r) => ({
       id: r.id,
@@ -248,6 +293,8 @@ function pageData(model: ReportModel): string {
     a.lies,
     a.lieMask,
     a.rejected ?? '',
+    // SM only: each value's chain signers, and 1 where the value was ignored.
+    ...(model.algorithm === 'sm' ? [a.chains ?? [], a.invalidMask ?? ''] : []),
   ]);
   const parts = [
     `<script type="application/json" id="report-data">${scriptJson(head)}</script>`,
@@ -280,8 +327,57 @@ function treeSection(model: ReportModel): string {
 <div id="tree"></div>`;
 }
 
+const ORDER_LETTER = { A: 'ATTACK', R: 'RETREAT' } as const;
+const valueSpan = (l: 'A' | 'R') => `<span class="v ${l}">${ORDER_LETTER[l]}</span>`;
+
+/** SM: one lieutenant's chains (accepted and ignored), its V, and choice(V) against what it reported. */
+function chainViewBlock(model: ReportModel, view: ChainView, open: boolean): string {
+  const r = model.roster[view.lieutenant];
+  const who = r?.traitor ? `traitor, ${r.strategy}` : 'loyal';
+  const rows = view.chains.map((c) => {
+    const status: string[] = [c.valid ? 'accepted' : 'IGNORED: a signature in the chain does not verify'];
+    if (c.lie !== undefined) status.push(`lie by general ${c.from} (loyal: ${ORDER_LETTER[c.lie]})`);
+    const cls = ['chain', c.valid ? 'valid' : 'ignored', c.lie === undefined ? '' : 'lie'].filter(Boolean);
+    return `<tr class="${cls.join(' ')}" data-signers="${escapeHtml(c.signers)}" data-valid="${c.valid ? 1 : 0}"><td class="num">${c.round}</td><td class="num">${c.from}</td><td class="signers">${escapeHtml(c.signers)}</td><td>${valueSpan(c.value)}</td><td class="status">${escapeHtml(status.join(' · '))}</td></tr>`;
+  });
+  const v = view.v.length === 0 ? '{} (empty)' : `{${view.v.join(', ')}}`;
+  const why =
+    view.v.length === 1
+      ? 'its single value'
+      : view.v.length === 0
+        ? 'V is empty: RETREAT'
+        : 'both values: the commander signed two orders, RETREAT';
+  const reported = r?.decision ?? null;
+  const check =
+    reported === null
+      ? ' (it reported no decision)'
+      : reported === view.decision
+        ? ` (reported ${reported} ✓)`
+        : ` (reported ${reported} ✗)`;
+  const table =
+    rows.length === 0
+      ? '<p class="note">No chain arrived.</p>'
+      : `<table class="chains"><thead><tr><th>round</th><th>from</th><th>chain (signers)</th><th>value</th><th>status</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
+  return `<details class="chain-view" id="chains-${view.lieutenant}" data-lieutenant="${view.lieutenant}"${open ? ' open' : ''}>
+<summary>Lieutenant ${view.lieutenant} (${escapeHtml(who)}): choice(V) = ${view.decision}</summary>
+${table}
+<p class="v-set">V = <b>${v}</b></p>
+<p class="choice ${reported !== null && reported !== view.decision ? 'mismatch' : ''}">choice(V) = <b>${view.decision}</b>, ${why}${check}</p>
+</details>`;
+}
+
+function chainsSection(model: ReportModel): string {
+  const open = model.n <= 12;
+  const firstLoyal = model.chainViews.find((view) => !model.roster[view.lieutenant]?.traitor);
+  return `<p class="help">A chain <code>0.2.1</code> is a value the commander (0) signed, then 2, then 1 (its sender): each signer signed the value and the chain before it. A lieutenant adds a value to V when a chain for it verifies; a chain whose signatures do not verify (a traitor tampered with the value) is <span class="key invalid">ignored</span>. After round ${model.t} it decides choice(V): the single value in V, else RETREAT.</p>
+${model.chainViews.map((view) => chainViewBlock(model, view, open || view === firstLoyal)).join('\n')}`;
+}
+
 export function renderHtml(model: ReportModel): string {
-  const title = `OM(${model.t}) among ${model.n} generals, order ${model.order}, run ${model.runId}`;
+  const signed = model.algorithm === 'sm';
+  const title = `${signed ? 'SM' : 'OM'}(${model.t}) among ${model.n} generals, order ${model.order}, run ${model.runId}`;
   const warnings =
     model.warnings.length === 0
       ? ''
@@ -289,6 +385,16 @@ export function renderHtml(model: ReportModel): string {
   const drawn = model.aggregated
     ? `${fmt(model.arrows.length)} batches: above ${fmt(AGGREGATE_ABOVE)}, each sender's batches of a round are drawn as one fan; click a fan for its batches.`
     : 'An arrow per batch (one SendOrder RPC per sender, receiver and round); hover for a summary, click for its values.';
+  const invalidKey = signed
+    ? ' <span class="key invalid">dash-dot</span>: carries a chain whose signatures did not verify, ignored by its receiver.'
+    : '';
+  const decided = signed
+    ? `<section id="chains"><h2>How a lieutenant decided: its signed chains, V and choice(V)</h2>
+${chainsSection(model)}
+</section>`
+    : `<section id="eig"><h2>How a lieutenant decided: its EIG tree</h2>
+${treeSection(model)}
+</section>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -311,13 +417,11 @@ ${rosterTable(model)}
 ${countsBlock(model)}
 </section>
 <section id="diagram"><h2>Who told whom what</h2>
-<p class="help">${drawn} A lane per general; time runs right, a column per round. <span class="key lie">red</span>: the batch carries lies; <span class="key rejected">dashed orange</span>: rejected by its receiver; <span class="key withheld">dotted red</span>: withheld by a silent traitor.</p>
+<p class="help">${drawn} A lane per general; time runs right, a column per round. <span class="key lie">red</span>: the batch carries lies; <span class="key rejected">dashed orange</span>: rejected by its receiver; <span class="key withheld">dotted red</span>: withheld by a silent traitor.${invalidKey}</p>
 <div class="scroll">${diagram(model)}</div>
 <div id="detail" class="detail" hidden></div>
 </section>
-<section id="eig"><h2>How a lieutenant decided: its EIG tree</h2>
-${treeSection(model)}
-</section>
+${decided}
 ${pageData(model)}
 <script>${BROWSER_SCRIPT}</script>
 </body>

@@ -1,7 +1,7 @@
 /** The report's inline stylesheet. */
 export const REPORT_STYLE = `
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d5dae3; --loyal: #2f6fb2; --traitor: #c62828;
-  --attack: #2e7d32; --retreat: #b26a00; --rejected: #e07b00; --bg: #fbfcfe; }
+  --attack: #2e7d32; --retreat: #b26a00; --rejected: #e07b00; --invalid: #7b1fa2; --bg: #fbfcfe; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg);
   margin: 0 auto; padding: 16px 24px 48px; max-width: 1400px; }
@@ -34,13 +34,16 @@ tr.untraced { color: var(--muted); }
 #lamport .arrow, #lamport .fan { stroke: #7f93ad; stroke-width: 1; fill: none; cursor: pointer; }
 #lamport .arrow.lie, #lamport .fan.lie { stroke: var(--traitor); stroke-width: 1.6; }
 #lamport .arrow.rejected, #lamport .fan.rejected { stroke: var(--rejected); stroke-dasharray: 4 3; }
+#lamport .arrow.invalid { stroke-dasharray: 8 3 2 3; }
 #lamport .withheld { stroke: var(--traitor); stroke-dasharray: 1 3; stroke-width: 1.4; }
 #lamport .arrow:hover, #lamport .fan:hover, #lamport .selected { stroke-width: 3.5; stroke: #111; }
 #lamport .head { fill: #7f93ad; } #lamport .head-lie { fill: var(--traitor); } #lamport .head-rej { fill: var(--rejected); }
-.key { font-weight: 600; } .key.lie, .key.withheld { color: var(--traitor); } .key.rejected { color: var(--rejected); }
+.key { font-weight: 600; } .key.lie, .key.withheld { color: var(--traitor); } .key.rejected { color: var(--rejected); } .key.invalid { color: var(--invalid); }
 .detail { border: 1px solid var(--line); background: #fff; padding: 8px 12px; margin-top: 8px; max-height: 360px; overflow: auto; }
 .detail .values { display: flex; flex-wrap: wrap; gap: 4px 14px; font: 12px ui-monospace, monospace; }
 .detail .values span.lie { color: var(--traitor); font-weight: 700; }
+.detail .values span.invalid { text-decoration: line-through; text-decoration-color: var(--invalid); }
+.detail .values span.ignored { color: var(--invalid); font-weight: 700; text-decoration: none; display: inline-block; }
 .detail button { font: inherit; margin: 2px 4px 2px 0; }
 .v { font-weight: 700; font-family: ui-monospace, monospace; }
 .v.A { color: var(--attack); } .v.R { color: var(--retreat); } .v.missing { color: var(--muted); }
@@ -52,5 +55,14 @@ tr.untraced { color: var(--muted); }
 #tree .lie { color: var(--traitor); }
 #tree .lie .path::after { content: " ✗"; }
 #tree .why { color: var(--muted); }
+#chains .chain-view { margin: 8px 0 14px; }
+#chains summary { cursor: pointer; font-weight: 600; }
+#chains table.chains td.signers { font-family: ui-monospace, monospace; }
+#chains tr.ignored td { color: var(--invalid); }
+#chains tr.ignored td.signers, #chains tr.ignored .v { text-decoration: line-through; }
+#chains tr.lie td.status { font-weight: 600; }
+#chains tr.lie td:first-child { border-left: 3px solid var(--traitor); }
+#chains .v-set, #chains .choice { margin: 2px 0; font-family: ui-monospace, monospace; }
+#chains .choice.mismatch { color: var(--traitor); }
 select { font: inherit; padding: 2px 4px; }
 `;

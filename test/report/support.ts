@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Algorithm } from '../../src/core/algorithm.js';
 import type { Order } from '../../src/core/order.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import { traceFromSimulation } from '../../src/report/from-simulation.js';
@@ -24,15 +25,16 @@ export function seedRoster(kind: Strategy['kind'] = 'equivocate'): Map<number, S
   return new Map(SEED.traitors.map((id) => [id, { kind } as Strategy] as const));
 }
 
-/** The in-memory trace of a run (every delivery and lie kept). */
+/** The in-memory trace of a run (every delivery and lie kept); SM runs sign with fresh Ed25519 keys. */
 export function simulatedTrace(
   n: number,
   t: number,
   order: Order,
   roster: ReadonlyMap<number, Strategy>,
   runId = 'sim-test',
+  algorithm: Algorithm = 'om',
 ): { trace: RunTrace; reports: ReturnType<typeof runInMemory>['reports'] } {
-  const spec = { runId, n, t, order, roster };
+  const spec = { runId, n, t, order, roster, algorithm };
   const outcome = runInMemory(spec, true);
   return { trace: traceFromSimulation(spec, outcome), reports: outcome.reports };
 }
@@ -84,3 +86,17 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   delete env.NODE_TEST_CONTEXT;
   return env;
 }
+
+/**
+ * The SM example of docs/signed-messages.md: n=4, t=2, a two-faced commander (0 equivocates) and a
+ * lieutenant that tampers with every chain it relays (3 flips), order ATTACK.
+ */
+export const SM_EXAMPLE = {
+  n: 4,
+  t: 2,
+  order: 'ATTACK' as Order,
+  roster: new Map<number, Strategy>([
+    [0, { kind: 'equivocate' }],
+    [3, { kind: 'flip' }],
+  ]),
+};
