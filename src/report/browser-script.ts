@@ -99,7 +99,7 @@ export const BROWSER_SCRIPT = String.raw`
         item.appendChild(document.createTextNode(' (lie; loyal: ' + loyal + ')'));
       }
       if (bad) {
-        item.appendChild(el('span', 'ignored', ' IGNORED: a signature does not verify'));
+        item.appendChild(el('span', 'ignored', 'IGNORED: a signature does not verify'));
       }
       box.appendChild(item);
     }

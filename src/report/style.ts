@@ -43,7 +43,7 @@ tr.untraced { color: var(--muted); }
 .detail .values { display: flex; flex-wrap: wrap; gap: 4px 14px; font: 12px ui-monospace, monospace; }
 .detail .values span.lie { color: var(--traitor); font-weight: 700; }
 .detail .values span.invalid { text-decoration: line-through; text-decoration-color: var(--invalid); }
-.detail .values span.ignored { color: var(--invalid); font-weight: 700; text-decoration: none; display: inline-block; }
+.detail .values span.ignored { color: var(--invalid); font-weight: 700; display: inline-block; margin-left: 0.5em; }
 .detail button { font: inherit; margin: 2px 4px 2px 0; }
 .v { font-weight: 700; font-family: ui-monospace, monospace; }
 .v.A { color: var(--attack); } .v.R { color: var(--retreat); } .v.missing { color: var(--muted); }

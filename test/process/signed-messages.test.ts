@@ -4,11 +4,13 @@
  * with every chain it relays. Counts derived by hand in the comments below.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { rpcsExpected } from '../../src/core/counts.js';
 import { intermediateLogPath } from '../../src/log/general-log.js';
-import { listRuns, ReportInputError, readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
+import { listRuns, readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
+import { buildReport } from '../../src/report/model.js';
 import type { RunResult } from '../../src/run/result.js';
 import { type CliResult, jsonOf, runCli, stopEverything, tempDir } from '../support/process.js';
 
@@ -17,13 +19,24 @@ const SM_ARGS = ['local', '--algorithm', 'sm', '--generals', '4', '--t', '2', '-
 const DEADLINE_ARGS = ['--round-timeout', '10000'];
 
 const logs = tempDir('sm-logs');
+const reportFile = join(logs.path, 'sm-report.html');
 const markers: string[] = [];
 let run: CliResult;
 let result: RunResult;
 
 before(async () => {
   run = await runCli(
-    [...SM_ARGS, ...DEADLINE_ARGS, '--traitors', '0:equivocate,3:flip', '--json', '--log-dir', logs.path],
+    [
+      ...SM_ARGS,
+      ...DEADLINE_ARGS,
+      '--traitors',
+      '0:equivocate,3:flip',
+      '--json',
+      '--log-dir',
+      logs.path,
+      '--report',
+      reportFile,
+    ],
     { timeoutMs: 120_000 },
   );
   markers.push(run.marker);
@@ -74,19 +87,41 @@ describe('local --algorithm sm, n=4 t=2, two-faced commander, lieutenant 3 flips
   });
 });
 
-describe('byzantine report on the logs of an SM run', () => {
-  test('lists it as sm and refuses to draw it as OM', () => {
+describe("the report of an SM run, from the generals' logs", () => {
+  test('--report wrote an SM(2) page', () => {
+    assert.ok(existsSync(reportFile), run.stderr);
+    assert.match(readFileSync(reportFile, 'utf8'), /<title>SM\(2\) among 4 generals, order ATTACK/);
+  });
+
+  test("lists it as sm and reads back each lieutenant's chains, V and choice(V)", () => {
     const events = readEventLogs(logs.path);
     assert.deepEqual(
       listRuns(events).map((r) => r.algorithm),
       ['sm'],
     );
-    assert.throws(
-      () => traceFromLogs(events),
-      (error: unknown) => {
-        return error instanceof ReportInputError && /is an SM run/.test(error.message);
-      },
+    const model = buildReport(traceFromLogs(events));
+    assert.equal(model.algorithm, 'sm');
+    // The same chains as in memory (test/report/sm-model.test.ts): 1 ignores 0.3 and 0.2.3, 2 ignores 0.3.
+    const chains = (id: number) =>
+      model.chainViews
+        .find((v) => v.lieutenant === id)
+        ?.chains.map(
+          (c) => `${c.signers}:${c.value}${c.valid ? '' : ' IGNORED'}${c.lie === undefined ? '' : ' lie'}`,
+        );
+    assert.deepEqual(chains(1), ['0:A', '0.2:R', '0.3:R IGNORED lie', '0.2.3:A IGNORED lie']);
+    assert.deepEqual(chains(2), ['0:R lie', '0.1:A', '0.3:R IGNORED lie']);
+    assert.deepEqual(chains(3), ['0:A', '0.1:A', '0.2:R', '0.2.1:R', '0.1.2:A']);
+    for (const id of [1, 2]) {
+      const view = model.chainViews.find((v) => v.lieutenant === id);
+      assert.deepEqual(view?.v, ['ATTACK', 'RETREAT']);
+      assert.equal(view?.decision, 'RETREAT');
+    }
+    assert.deepEqual(
+      [model.counts.batches, model.counts.values, model.counts.invalid, model.counts.lies],
+      [15, 12, 3, 4],
     );
+    assert.deepEqual(model.warnings, []);
+    assert.equal(model.verdict.consensus, 'RETREAT');
   });
 });
 
