@@ -123,7 +123,10 @@ describe('the report of an SM run in Chromium', () => {
     assert.match((await detail.locator('h3').textContent()) ?? '', /1 values, 1 lie, 1 ignored/);
     const value = detail.locator('.values > span');
     assert.equal(await value.count(), 1);
-    assert.match((await value.textContent()) ?? '', /^chain 0\.2\.3 ATTACK \(lie; loyal: RETREAT\)\s*IGNORED/);
+    assert.match(
+      (await value.textContent()) ?? '',
+      /^chain 0\.2\.3 ATTACK \(lie; loyal: RETREAT\)\s*IGNORED/,
+    );
     assert.equal(await detail.locator('.values > span.invalid.lie').count(), 1);
   });
 
