@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); browser downloads are not possible here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,4 +31,28 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Opens a written report as a person would (1400x1000) and waits until its script is ready; every
+ * request the page makes and every error it raises go to `seen`, for the test to assert on.
+ */
+export async function openReport(
+  file: string,
+  seen: { readonly requests: string[]; readonly errors: string[] },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('request', (request) => {
+    seen.requests.push(request.url());
+  });
+  page.on('pageerror', (error) => {
+    seen.errors.push(String(error));
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') seen.errors.push(message.text());
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready="1"]');
+  return { browser, page };
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../../src/report/write.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, openReport } from './browser.js';
 import { ARTIFACTS, SEED, seedRoster, simulatedTrace } from './support.js';
 
 /** Page-side: the computed stroke of an SVG element (the tests compile without DOM types). */
@@ -25,19 +25,7 @@ describe('the report of the seed example in Chromium', () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeReport(file, trace);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('request', (request) => {
-      requests.push(request.url());
-    });
-    page.on('pageerror', (error) => {
-      errors.push(String(error));
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('body[data-ready="1"]');
+    ({ browser, page } = await openReport(file, { requests, errors }));
   });
 
   after(async () => {
