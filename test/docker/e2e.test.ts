@@ -125,6 +125,27 @@ function findCompose(): string[] {
   );
 }
 
+/**
+ * With one loyal lieutenant silenced (paused, or its batches refused), the other loyal lieutenants
+ * 1, 4 and 6 all answer and reach one decision.
+ */
+function assertOthersAgree(
+  generals: ReadonlyArray<{ id: number; decision: string | null }>,
+  silenced: number,
+  shown: string,
+): void {
+  const others = generals.filter(
+    (g) => g.id !== 0 && g.id !== silenced && !(TRAITORS as readonly number[]).includes(g.id),
+  );
+  assert.deepEqual(
+    others.map((g) => g.id),
+    [1, 4, 6],
+  );
+  const decisions = new Set(others.map((g) => g.decision));
+  assert.equal(decisions.size, 1, `the other loyal lieutenants agree\n${shown}`);
+  assert.ok(!decisions.has(null), shown);
+}
+
 describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, OM(${T}) and SM(${GENERALS - 2})`, () => {
   let compose: string[] = [];
   let workDir = '';
@@ -543,16 +564,7 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       assert.ok(result.elapsedMs >= ROUND_TIMEOUT_MS, `a round waited for its deadline\n${shown}`);
       // Three faults exceed t=2, so IC2 is not promised; but the strategies are deterministic and the
       // remaining loyal lieutenants (1, 4, 6) reach one decision, as the simulator shows for this case.
-      const others = result.generals.filter(
-        (g) => g.id !== 0 && g.id !== PAUSED && !(TRAITORS as readonly number[]).includes(g.id),
-      );
-      assert.deepEqual(
-        others.map((g) => g.id),
-        [1, 4, 6],
-      );
-      const decisions = new Set(others.map((g) => g.decision));
-      assert.equal(decisions.size, 1, `the other loyal lieutenants agree\n${shown}`);
-      assert.ok(!decisions.has(null), shown);
+      assertOthersAgree(result.generals, PAUSED, shown);
     });
   });
 
@@ -616,16 +628,7 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       assert.ok(result.messages.delivered < result.messages.expected, `its values went missing\n${shown}`);
       // As when it was paused: to the others it is silent (3 faults, beyond t=2, so the verdict is not
       // promised), and the strategies being deterministic, the loyal lieutenants 1, 4, 6 agree.
-      const others = result.generals.filter(
-        (g) => g.id !== 0 && g.id !== MISKEYED && !(TRAITORS as readonly number[]).includes(g.id),
-      );
-      assert.deepEqual(
-        others.map((g) => g.id),
-        [1, 4, 6],
-      );
-      const decisions = new Set(others.map((g) => g.decision));
-      assert.equal(decisions.size, 1, `the other loyal lieutenants agree\n${shown}`);
-      assert.ok(!decisions.has(null), shown);
+      assertOthersAgree(result.generals, MISKEYED, shown);
       // Every loyal lieutenant logged the refusal of general 3's batches: the signature does not verify.
       for (const id of [1, 4, 6]) {
         const log = readFileSync(join(logsDir, `general_${id}_intermediate.log`), 'utf8');
