@@ -182,6 +182,56 @@ export function subtreeSize(n: number, t: number, length: number): number {
 
 const isTraitorStrategy = (strategy: string) => strategy !== 'loyal';
 
+/** What a roster entry says a lieutenant held and decided, apart from who it is. */
+type Holding = Pick<RosterEntry, 'resolved' | 'tally' | 'valuesHeld' | 'valuesExpected'>;
+
+/** OM: the values in its EIG tree (missing ones shown as -), and the tree's resolved decision. */
+function treeHolding(
+  id: number,
+  tree: EigTree | undefined,
+  decision: Order | null,
+  valuesExpected: number,
+  warnings: string[],
+): Holding {
+  const held = tree?.held ?? '';
+  let attack = 0;
+  let heldCount = 0;
+  for (const c of held) {
+    if (c === 'A') attack++;
+    if (c !== '-') heldCount++;
+  }
+  if (tree !== undefined && decision !== null && decision !== tree.decision) {
+    warnings.push(`general ${id} reported ${decision}, but the values it held resolve to ${tree.decision}`);
+  }
+  return {
+    resolved: tree?.decision ?? null,
+    tally: id === COMMANDER ? null : { attack, retreat: held.length - attack },
+    valuesHeld: heldCount,
+    valuesExpected,
+  };
+}
+
+/** SM: the values whose chain verified, and choice(V). */
+function chainHolding(id: number, view: ChainView, decision: Order | null, warnings: string[]): Holding {
+  let attack = 0;
+  let retreat = 0;
+  for (const chain of view.chains) {
+    if (!chain.valid) continue;
+    if (chain.value === 'A') attack++;
+    else retreat++;
+  }
+  if (decision !== null && decision !== view.decision) {
+    const v = view.v.length === 0 ? 'V is empty' : `V = {${view.v.join(', ')}}`;
+    warnings.push(`general ${id} reported ${decision}, but ${v}, so choice(V) is ${view.decision}`);
+  }
+  return {
+    resolved: view.decision,
+    tally: { attack, retreat },
+    valuesHeld: attack + retreat,
+    valuesExpected: 0,
+  };
+}
+
 /** Builds the report's model from a trace. Pure: the same trace gives the same model. */
 export function buildReport(trace: RunTrace): ReportModel {
   const { n, t } = trace;
@@ -231,43 +281,6 @@ export function buildReport(trace: RunTrace): ReportModel {
     if (decision === null) faulty.add(id);
     else decisions.set(id, decision);
     const view = viewOf.get(id);
-    if (view !== undefined) {
-      let attack = 0;
-      let retreat = 0;
-      for (const chain of view.chains) {
-        if (!chain.valid) continue;
-        if (chain.value === 'A') attack++;
-        else retreat++;
-      }
-      if (decision !== null && decision !== view.decision) {
-        const v = view.v.length === 0 ? 'V is empty' : `V = {${view.v.join(', ')}}`;
-        warnings.push(`general ${id} reported ${decision}, but ${v}, so choice(V) is ${view.decision}`);
-      }
-      roster.push({
-        id,
-        role,
-        strategy: general.strategy,
-        traitor,
-        traced: true,
-        decision,
-        resolved: view.decision,
-        tally: { attack, retreat },
-        valuesHeld: attack + retreat,
-        valuesExpected: 0,
-        liesTold: general.lies.length,
-      });
-      continue;
-    }
-    const held = tree?.held ?? '';
-    let attack = 0;
-    let heldCount = 0;
-    for (const c of held) {
-      if (c === 'A') attack++;
-      if (c !== '-') heldCount++;
-    }
-    if (tree !== undefined && decision !== null && decision !== tree.decision) {
-      warnings.push(`general ${id} reported ${decision}, but the values it held resolve to ${tree.decision}`);
-    }
     roster.push({
       id,
       role,
@@ -275,10 +288,9 @@ export function buildReport(trace: RunTrace): ReportModel {
       traitor,
       traced: true,
       decision,
-      resolved: tree?.decision ?? null,
-      tally: id === COMMANDER ? null : { attack, retreat: held.length - attack },
-      valuesHeld: heldCount,
-      valuesExpected: valuesExpected(id),
+      ...(view === undefined
+        ? treeHolding(id, tree, decision, valuesExpected(id), warnings)
+        : chainHolding(id, view, decision, warnings)),
       liesTold: general.lies.length,
     });
   }
