@@ -1,11 +1,12 @@
 import { batchSize, valuesPerLieutenant } from './counts.js';
+import { emptyStep, LockStepRun } from './lock-step-run.js';
 import { DEFAULT_ORDER, majority, type Order, type Tally } from './order.js';
 import { type PathTable, pathTable } from './path-table.js';
 import { COMMANDER, type Path } from './paths.js';
 import type { ProtocolRun } from './protocol-run.js';
-import { lieutenantsExcept, type RoundSlot, Rounds, reject } from './rounds.js';
+import { lieutenantsExcept, type RoundSlot, reject } from './rounds.js';
 import type { ChainProof } from './signatures.js';
-import { isTraitor, type Strategy, valueToSend } from './strategy.js';
+import type { Strategy } from './strategy.js';
 
 /**
  * One round's values from one sender to one receiver: under OM in canonical path order; under SM
@@ -88,22 +89,15 @@ const RETREAT_CODE = 2;
  * batches and round deadlines, and delivers what it returns. Early batches (for a round not yet
  * reached) are stored at once; a round closes when every expected batch is in or its deadline passes.
  */
-export class GeneralRun implements ProtocolRun {
+export class GeneralRun extends LockStepRun<RoundSlot> implements ProtocolRun {
   private readonly table: PathTable | undefined;
   /** One byte per held path: 0 missing, else an ORDER_CODE. */
   private readonly values: Uint8Array;
   private stored = 0;
-  private readonly rounds: Rounds<RoundSlot>;
-  private current = 0;
-  private decided: Order | undefined;
-  private lieCount = 0;
   private valuesSent = 0;
 
-  constructor(readonly spec: GeneralSpec) {
-    if (spec.id === COMMANDER && spec.order === undefined) {
-      throw new RangeError('the commander needs an order to issue');
-    }
-    this.rounds = new Rounds(spec, () => ({ received: new Set(), closed: false, timedOut: false }));
+  constructor(spec: GeneralSpec) {
+    super(spec, () => ({ received: new Set(), closed: false, timedOut: false }));
     this.table = this.isCommander ? undefined : pathTable(spec.n, spec.t, spec.id);
     this.values = new Uint8Array(this.table?.size ?? 0);
   }
@@ -111,23 +105,6 @@ export class GeneralRun implements ProtocolRun {
   /** The EIG path behind a storage index (as reported in a Step). */
   pathAt(index: number): Path {
     return this.table?.path(index) ?? [];
-  }
-
-  get isCommander(): boolean {
-    return this.spec.id === COMMANDER;
-  }
-
-  get decision(): Order | undefined {
-    return this.decided;
-  }
-
-  /** The round this general is waiting on; t+1 once it has decided. */
-  get round(): number {
-    return this.current;
-  }
-
-  get lies(): number {
-    return this.lieCount;
   }
 
   get sentValues(): number {
@@ -150,19 +127,6 @@ export class GeneralRun implements ProtocolRun {
     return { attack, retreat: this.values.length - attack };
   }
 
-  /** Joins the run: the commander issues its order (and is done); a lieutenant awaits round 0. */
-  start(): Step {
-    if (!this.isCommander) return { outbox: [], lies: [], completed: [] };
-    const order = this.spec.order ?? DEFAULT_ORDER;
-    const step: Step = { outbox: [], lies: [], completed: [] };
-    for (let receiver = 1; receiver < this.spec.n; receiver++) {
-      this.emit(step, 0, receiver, () => [COMMANDER], [order]);
-    }
-    this.decided = order;
-    this.current = this.spec.t + 1;
-    return step;
-  }
-
   /** Validates and stores a batch; may close rounds and produce the next round's batches. */
   receive(batch: Batch): Step | Rejection {
     const rejection = this.check(batch);
@@ -174,19 +138,18 @@ export class GeneralRun implements ProtocolRun {
     }
     this.stored += stored.length;
     this.rounds.slot(round).received.add(sender);
-    const step: Step = { outbox: [], lies: [], completed: [], stored };
+    const step: Step = { ...emptyStep(), stored };
     this.advance(step);
     return step;
   }
 
-  /** The deadline of `round` passed: close it if it is still open, missing values stay RETREAT. */
-  expire(round: number): Step {
-    const step: Step = { outbox: [], lies: [], completed: [] };
-    if (round !== this.current || this.decided !== undefined) return step;
-    this.rounds.slot(round).timedOut = true;
-    step.completed.push(this.rounds.close(round));
-    this.advance(step);
-    return step;
+  protected issue(step: Step, receiver: number, order: Order): void {
+    this.emit(step, 0, receiver, () => [COMMANDER], [order]);
+  }
+
+  /** The EIG tree resolved from its root (0); values still missing count as RETREAT. */
+  protected decide(): Order {
+    return this.resolve(this.requireTable(), 0);
   }
 
   /** The EIG decision at a node: majority of its own value and its children's, RETREAT on a tie. */
@@ -220,26 +183,8 @@ export class GeneralRun implements ProtocolRun {
     return undefined;
   }
 
-  /** Closes every round that is complete, relaying after each, and decides after round t. */
-  private advance(step: Step): void {
-    while (this.decided === undefined) {
-      if (!this.rounds.slot(this.current).closed) {
-        if (!this.rounds.complete(this.current)) return;
-        step.completed.push(this.rounds.close(this.current));
-      }
-      const next = this.current + 1;
-      if (next > this.spec.t) {
-        this.decided = this.resolve(this.requireTable(), 0);
-        this.current = next;
-        return;
-      }
-      this.relay(step, next);
-      this.current = next;
-    }
-  }
-
   /** Round r >= 1: to every other lieutenant, the value held for each path of length r avoiding both. */
-  private relay(step: Step, round: number): void {
+  protected relay(step: Step, round: number): void {
     const { n, id } = this.spec;
     const table = this.requireTable();
     for (const receiver of lieutenantsExcept(n, id)) {
@@ -261,15 +206,11 @@ export class GeneralRun implements ProtocolRun {
     loyal: Order[],
   ): void {
     const { strategy, id, runId } = this.spec;
-    const traitor = isTraitor(strategy);
     const values: Order[] = [];
     for (let index = 0; index < loyal.length; index++) {
-      const before = loyal[index] ?? DEFAULT_ORDER;
-      const after = traitor ? valueToSend(strategy, before, { sender: id, receiver, round, index }) : before;
-      if (after !== before) {
-        this.lieCount++;
-        step.lies.push({ round, receiver, path: pathOf(index), before, after });
-      }
+      const after = this.told(step, { round, receiver, index }, loyal[index] ?? DEFAULT_ORDER, () =>
+        pathOf(index),
+      );
       if (after !== undefined) values.push(after);
     }
     // Withheld entirely: silent sends no batch at all, not even an empty one.

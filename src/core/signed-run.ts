@@ -1,11 +1,11 @@
 import { chainFault, compareSigners, extendChain } from './chains.js';
 import type { Batch, GeneralSpec, Rejection, Step } from './general.js';
+import { LockStepRun } from './lock-step-run.js';
 import { DEFAULT_ORDER, type Order, type Tally } from './order.js';
 import { COMMANDER, type Path } from './paths.js';
 import type { ProtocolRun } from './protocol-run.js';
-import { lieutenantsExcept, type RoundSlot, Rounds, reject } from './rounds.js';
+import { lieutenantsExcept, type RoundSlot, reject } from './rounds.js';
 import type { ChainProof, Signer, Verifier } from './signatures.js';
-import { isTraitor, valueToSend } from './strategy.js';
 
 /** A general's own signing key and every general's public key, as the core sees them. */
 export interface SignedRunKeys {
@@ -29,15 +29,11 @@ interface RoundState extends RoundSlot {
  * smallest valid one) extended by its own signature, to every lieutenant not already in the chain.
  * After round t it decides choice(V): the single value it saw, else RETREAT.
  */
-export class SignedRun implements ProtocolRun {
-  private readonly rounds: Rounds<RoundState>;
+export class SignedRun extends LockStepRun<RoundState> implements ProtocolRun {
   /** V: every value seen with a valid chain, in the round its first chain arrived. */
   private readonly known = new Set<Order>();
   /** The signer list of every chain of every accepted batch, by storage index. */
   private readonly chainSigners: Path[] = [];
-  private current = 0;
-  private decided: Order | undefined;
-  private lieCount = 0;
   private chainsSent = 0;
   private invalidCount = 0;
   private readonly accepted: Tally = { attack: 0, retreat: 0 };
@@ -45,35 +41,10 @@ export class SignedRun implements ProtocolRun {
   private readonly links = new Map<ChainProof | undefined, Map<Order, ChainProof>>();
 
   constructor(
-    readonly spec: GeneralSpec,
+    spec: GeneralSpec,
     private readonly keys: SignedRunKeys,
   ) {
-    if (spec.id === COMMANDER && spec.order === undefined) {
-      throw new RangeError('the commander needs an order to issue');
-    }
-    this.rounds = new Rounds(spec, () => ({
-      received: new Set(),
-      closed: false,
-      timedOut: false,
-      best: new Map(),
-    }));
-  }
-
-  get isCommander(): boolean {
-    return this.spec.id === COMMANDER;
-  }
-
-  get decision(): Order | undefined {
-    return this.decided;
-  }
-
-  /** The round this general is waiting on; t+1 once it has decided. */
-  get round(): number {
-    return this.current;
-  }
-
-  get lies(): number {
-    return this.lieCount;
+    super(spec, () => ({ received: new Set(), closed: false, timedOut: false, best: new Map() }));
   }
 
   /** Chains sent, genuine or tampered. */
@@ -111,17 +82,9 @@ export class SignedRun implements ProtocolRun {
     return this.chainSigners[index] ?? [];
   }
 
-  /** Joins the run: the commander signs its order to each lieutenant (and is done). */
-  start(): Step {
-    const step: Step = { outbox: [], lies: [], completed: [] };
-    if (!this.isCommander) return step;
-    const order = this.spec.order ?? DEFAULT_ORDER;
-    for (let receiver = 1; receiver < this.spec.n; receiver++) {
-      this.emit(step, 0, receiver, [[order, undefined]]);
-    }
-    this.decided = order;
-    this.current = this.spec.t + 1;
-    return step;
+  /** Round 0: the commander signs its order (as its strategy has it) to each lieutenant. */
+  protected issue(step: Step, receiver: number, order: Order): void {
+    this.emit(step, 0, receiver, [[order, undefined]]);
   }
 
   /**
@@ -165,16 +128,6 @@ export class SignedRun implements ProtocolRun {
     return step;
   }
 
-  /** The deadline of `round` passed: close it if it is still open; what is missing stays unseen. */
-  expire(round: number): Step {
-    const step: Step = { outbox: [], lies: [], completed: [] };
-    if (round !== this.current || this.decided !== undefined) return step;
-    this.rounds.slot(round).timedOut = true;
-    step.completed.push(this.rounds.close(round));
-    this.advance(step);
-    return step;
-  }
-
   private check(batch: Batch): Rejection | undefined {
     const admitted = this.rounds.admit(batch);
     if (admitted !== undefined) return admitted;
@@ -194,37 +147,39 @@ export class SignedRun implements ProtocolRun {
     return undefined;
   }
 
-  /** Closes every complete round: adds its new values to V, relays them, and decides after round t. */
-  private advance(step: Step): void {
-    while (this.decided === undefined) {
-      const state = this.rounds.slot(this.current);
-      if (!state.closed) {
-        if (!this.rounds.complete(this.current)) return;
-        step.completed.push(this.rounds.close(this.current));
-      }
-      const fresh: Array<[Order, ChainProof]> = [];
-      for (const value of ['ATTACK', 'RETREAT'] as const) {
-        const chain = state.best.get(value);
-        if (chain === undefined || this.known.has(value)) continue;
-        this.known.add(value);
-        fresh.push([value, chain]);
-      }
-      const next = this.current + 1;
-      if (next > this.spec.t) {
-        this.decided = this.known.size === 1 ? (this.knownValues[0] ?? DEFAULT_ORDER) : DEFAULT_ORDER;
-        this.current = next;
-        return;
-      }
-      for (const receiver of lieutenantsExcept(this.spec.n, this.spec.id)) {
-        this.emit(
-          step,
-          next,
-          receiver,
-          fresh.filter(([, chain]) => !chain.signers.includes(receiver)),
-        );
-      }
-      this.current = next;
+  /**
+   * Adds to V the values first seen (with a valid chain) in `round`, and returns them each with
+   * the one chain to relay: the smallest valid one, so arrival order never matters.
+   */
+  private absorb(round: number): Array<[Order, ChainProof]> {
+    const fresh: Array<[Order, ChainProof]> = [];
+    const best = this.rounds.slot(round).best;
+    for (const value of ['ATTACK', 'RETREAT'] as const) {
+      const chain = best.get(value);
+      if (chain === undefined || this.known.has(value)) continue;
+      this.known.add(value);
+      fresh.push([value, chain]);
     }
+    return fresh;
+  }
+
+  /** Round r: each value first seen in round r-1, to every lieutenant not yet in its chain. */
+  protected relay(step: Step, round: number): void {
+    const fresh = this.absorb(round - 1);
+    for (const receiver of lieutenantsExcept(this.spec.n, this.spec.id)) {
+      this.emit(
+        step,
+        round,
+        receiver,
+        fresh.filter(([, chain]) => !chain.signers.includes(receiver)),
+      );
+    }
+  }
+
+  /** choice(V) once round t's values are in: the single value seen, else RETREAT. */
+  protected decide(): Order {
+    this.absorb(this.spec.t);
+    return this.known.size === 1 ? (this.knownValues[0] ?? DEFAULT_ORDER) : DEFAULT_ORDER;
   }
 
   /**
@@ -240,15 +195,10 @@ export class SignedRun implements ProtocolRun {
     loyal: ReadonlyArray<readonly [Order, ChainProof | undefined]>,
   ): void {
     const { strategy, id, runId } = this.spec;
-    const traitor = isTraitor(strategy);
     const values: Order[] = [];
     const chains: ChainProof[] = [];
     loyal.forEach(([before, chain], index) => {
-      const after = traitor ? valueToSend(strategy, before, { sender: id, receiver, round, index }) : before;
-      if (after !== before) {
-        this.lieCount++;
-        step.lies.push({ round, receiver, path: chain?.signers ?? [COMMANDER], before, after });
-      }
+      const after = this.told(step, { round, receiver, index }, before, () => chain?.signers ?? [COMMANDER]);
       if (after === undefined) return;
       values.push(after);
       chains.push(this.signed(after, chain));
