@@ -55,21 +55,24 @@ function replayInProcess(command: string): { ic1: boolean; ic2: boolean } {
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
+/** Twelve drawn runs of n=6, t=2 (n = 3t, so some fail), from seed 7: run twice to compare. */
+const SIMULATE_12 = [
+  'simulate',
+  '--generals',
+  '6',
+  '--t',
+  '2',
+  '--allow-unsafe',
+  '--repeat',
+  '12',
+  '--seed',
+  '7',
+  '--json',
+] as const;
+
 describe('--repeat K --seed S', () => {
   test('simulate: K runs, the counts add up, and each replay command reproduces its run', () => {
-    const run = byzantine(
-      'simulate',
-      '--generals',
-      '6',
-      '--t',
-      '2',
-      '--allow-unsafe',
-      '--repeat',
-      '12',
-      '--seed',
-      '7',
-      '--json',
-    );
+    const run = byzantine(...SIMULATE_12);
     const summary = JSON.parse(run.stdout) as RepeatSummary;
     assert.equal(summary.repeat, 12);
     assert.equal(summary.seed, 7);
@@ -85,21 +88,7 @@ describe('--repeat K --seed S', () => {
     }
     assert.equal(summary.agreed, agreed);
     // The same seed gives the same runs.
-    const again = JSON.parse(
-      byzantine(
-        'simulate',
-        '--generals',
-        '6',
-        '--t',
-        '2',
-        '--allow-unsafe',
-        '--repeat',
-        '12',
-        '--seed',
-        '7',
-        '--json',
-      ).stdout,
-    ) as RepeatSummary;
+    const again = JSON.parse(byzantine(...SIMULATE_12).stdout) as RepeatSummary;
     assert.deepEqual(again.runs, summary.runs);
   });
 
