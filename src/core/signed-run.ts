@@ -132,7 +132,8 @@ export class SignedRun extends LockStepRun<RoundState> implements ProtocolRun {
     const admitted = this.rounds.admit(batch);
     if (admitted !== undefined) return admitted;
     const { round } = batch;
-    if (batch.chains === undefined || batch.chains.length !== batch.values.length) {
+    // One chain per value: an empty batch needs none (on the wire, proto3 sends no list for it).
+    if ((batch.chains?.length ?? 0) !== batch.values.length) {
       return reject(
         'malformed-chain',
         `round ${round} batch has ${batch.values.length} values and ${batch.chains?.length ?? 'no'} signed chains: SM needs one chain per value`,

@@ -375,9 +375,7 @@ export class GeneralServer {
         `batch of ${batch.values.length} values is larger than any batch of this run (at most ${largest})`,
       );
     }
-    // proto3 cannot tell an empty list from none: an SM batch with nothing new has no chains.
-    const shaped = run.algorithm === 'sm' && batch.values.length === 0 ? { ...batch, chains: [] } : batch;
-    const result = run.receive(shaped);
+    const result = run.receive(batch);
     if (typeof result === 'number') return result;
     throw new RpcError(STATUS_OF[result.code], result.message);
   }

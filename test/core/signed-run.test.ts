@@ -175,6 +175,8 @@ describe('SM: what makes a chain valid', () => {
     assert.equal(refused(g.receive(short)).code, 'malformed-chain');
     // Refused batches do not count: the same sender can still send its real batch.
     accepted(g.receive(signedBatch(1, 2, 1, ['RETREAT'], [chain('RETREAT', [0, 2])])));
+    // An empty batch needs no chains: proto3 sends no list for it.
+    accepted(g.receive(signedBatch(1, 3, 1, [])));
   });
 
   test('more than one chain per value (3 values): wrong-length', () => {
