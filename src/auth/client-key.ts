@@ -1,8 +1,7 @@
 import type { ClientAuth } from '../config.js';
 import { ConfigError } from '../config.js';
 import { ControlSigner } from './control.js';
-import { ed25519Signer } from './ed25519.js';
-import { KeyFileError, loadPrivateKey } from './keys.js';
+import { KeyFileError } from './keys.js';
 
 /**
  * The client's signer for control requests, from --key/CLIENT_KEY_FILE, loaded once at the entry
@@ -11,7 +10,7 @@ import { KeyFileError, loadPrivateKey } from './keys.js';
 export function clientControl(auth: ClientAuth): ControlSigner | undefined {
   if (auth.mode === 'off') return undefined;
   try {
-    return new ControlSigner(ed25519Signer(loadPrivateKey(auth.keyFile)));
+    return ControlSigner.fromKeyFile(auth.keyFile);
   } catch (error) {
     if (!(error instanceof KeyFileError)) throw error;
     throw new ConfigError([`--key (or CLIENT_KEY_FILE): ${error.message}`]);

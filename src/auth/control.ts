@@ -6,6 +6,8 @@ import {
   runRequestBytes,
   type Signer,
 } from '../core/signatures.js';
+import { ed25519Signer } from './ed25519.js';
+import { loadPrivateKey } from './keys.js';
 
 /**
  * Control requests (RunAlgorithm, ResetLog) are signed by the client's key, over the request, the
@@ -42,6 +44,11 @@ export class ControlSigner {
     private readonly now: () => number = Date.now,
     private readonly nonce: () => Uint8Array = () => randomBytes(NONCE_BYTES),
   ) {}
+
+  /** Signs with the Ed25519 private key in `file` (throws KeyFileError when it cannot be read). */
+  static fromKeyFile(file: string, now?: () => number): ControlSigner {
+    return new ControlSigner(ed25519Signer(loadPrivateKey(file)), now);
+  }
 
   runAlgorithm(request: RunRequestContent): WireControlAuth {
     return this.stamped((stamp) => runRequestBytes(request, stamp));

@@ -19,6 +19,14 @@ export const privateKeyPath = (dir: string, name: string) => join(dir, 'private'
 export const publicKeyPath = (publicDir: string, name: string) => join(publicDir, `${name}.pem`);
 export const publicDirOf = (dir: string) => join(dir, 'public');
 
+/** The env that hands general `id` its key from a keys directory (see the general's --help). */
+export function generalKeyEnv(
+  dir: string,
+  id: number,
+): { PRIVATE_KEY_FILE: string; PUBLIC_KEYS_DIR: string } {
+  return { PRIVATE_KEY_FILE: privateKeyPath(dir, generalKeyName(id)), PUBLIC_KEYS_DIR: publicDirOf(dir) };
+}
+
 export interface KeyPair {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;

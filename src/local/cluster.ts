@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControlSigner } from '../auth/control.js';
-import { ed25519Signer } from '../auth/ed25519.js';
-import {
-  CLIENT_KEY_NAME,
-  ensureKeyDir,
-  generalKeyName,
-  loadPrivateKey,
-  privateKeyPath,
-  publicDirOf,
-} from '../auth/keys.js';
+import { CLIENT_KEY_NAME, ensureKeyDir, generalKeyEnv, privateKeyPath } from '../auth/keys.js';
 import type { HostPort, Roster } from '../config.js';
 import { formatStrategy } from '../core/strategy.js';
 import { faultEnv, type GeneralFaults } from '../fault-config.js';
@@ -88,11 +80,7 @@ interface Member {
 /** The env that gives general `id` its keys, or turns authentication off. */
 function authEnv(keyDir: string | undefined, id: number): Record<string, string> {
   if (keyDir === undefined) return { AUTH: 'off', PRIVATE_KEY_FILE: '', PUBLIC_KEYS_DIR: '' };
-  return {
-    AUTH: 'on',
-    PRIVATE_KEY_FILE: privateKeyPath(keyDir, generalKeyName(id)),
-    PUBLIC_KEYS_DIR: publicDirOf(keyDir),
-  };
+  return { AUTH: 'on', ...generalKeyEnv(keyDir, id) };
 }
 
 /** N general processes on loopback, started together and always stopped together. */
@@ -118,7 +106,7 @@ export class LocalCluster {
       let control: ControlSigner | undefined;
       if (keyDir !== undefined) {
         ensureKeyDir(keyDir, spec.n);
-        control = new ControlSigner(ed25519Signer(loadPrivateKey(privateKeyPath(keyDir, CLIENT_KEY_NAME))));
+        control = ControlSigner.fromKeyFile(privateKeyPath(keyDir, CLIENT_KEY_NAME));
       }
       return new LocalCluster(
         ports.map((port) => ({ host: HOST, port })),

@@ -7,10 +7,10 @@ import { ed25519Signer } from '../../src/auth/ed25519.js';
 import {
   CLIENT_KEY_NAME,
   ensureKeyDir,
+  generalKeyEnv,
   generalKeyName,
   loadPrivateKey,
   privateKeyPath,
-  publicDirOf,
 } from '../../src/auth/keys.js';
 import type { Order } from '../../src/core/order.js';
 import { batchBytes, type Signer } from '../../src/core/signatures.js';
@@ -19,12 +19,7 @@ import { toOrder } from '../../src/net/proto.js';
 import { tempDir } from './process.js';
 
 /** General `id`'s private key file and the public keys directory, as a general's env. */
-export function keyEnv(keyDir: string, id: number): Record<string, string> {
-  return {
-    PRIVATE_KEY_FILE: privateKeyPath(keyDir, generalKeyName(id)),
-    PUBLIC_KEYS_DIR: publicDirOf(keyDir),
-  };
-}
+export const keyEnv = generalKeyEnv;
 
 export const clientKeyFile = (keyDir: string) => privateKeyPath(keyDir, CLIENT_KEY_NAME);
 export const generalKeyFile = (keyDir: string, id: number) => privateKeyPath(keyDir, generalKeyName(id));
@@ -36,7 +31,7 @@ export function generalSigner(keyDir: string, id: number): Signer {
 
 /** Signs control requests with the client key from `keyDir` (or another key file, to forge). */
 export function controlSigner(keyFile: string, now?: () => number): ControlSigner {
-  return new ControlSigner(ed25519Signer(loadPrivateKey(keyFile)), now);
+  return ControlSigner.fromKeyFile(keyFile, now);
 }
 
 /** A fresh key directory for `n` generals and the client, and a function that removes it. */
