@@ -3,7 +3,7 @@
  *
  *   npx tsx generate-compose.ts 10 3,4,7 [--strategy S] [--round-timeout MS] [--image NAME] [--out FILE] [--no-auth]
  *
- * A thin shell around src/compose.ts: parse, make the keys, render, write. Bad arguments print what
+ * A thin shell around src/deploy/compose.ts: parse, make the keys, render, write. Bad arguments print what
  * is wrong and what is expected, exit with status 2 and write nothing. Unless --no-auth, ./keys beside
  * the compose file gets a key pair per general and one for the client (existing pairs are kept).
  */
@@ -17,7 +17,7 @@ import {
   parseGenerateComposeArgs,
   renderCompose,
   serviceName,
-} from './src/compose.js';
+} from './src/deploy/compose.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 

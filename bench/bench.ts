@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ed25519Signer } from '../src/auth/ed25519.js';
 import { generalKeyName, loadPrivateKey, privateKeyPath } from '../src/auth/keys.js';
 import type { Algorithm } from '../src/core/algorithm.js';
-import { batchSize, logicalMessages, rpcsExpected } from '../src/core/counts.js';
+import { batchSize, logicalMessages, rpcsExpected } from '../src/core/om/counts.js';
 import type { Order } from '../src/core/order.js';
 import { batchBytes } from '../src/core/signatures.js';
 import { LocalCluster } from '../src/local/cluster.js';

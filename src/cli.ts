@@ -6,7 +6,7 @@ import { generalCommand, generalHelp } from './commands/general.js';
 import { localCommand, localHelp } from './commands/local.js';
 import { reportCommand, reportHelp } from './commands/report.js';
 import { simulateCommand, simulateHelp } from './commands/simulate.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config/config.js';
 import { GeneralsUnreachableError } from './net/cluster-client.js';
 import { ListenError } from './net/general-server.js';
 

@@ -19,7 +19,7 @@ import {
   emitYaml,
   parseGenerateComposeArgs,
   renderCompose,
-} from '../src/compose.js';
+} from '../src/deploy/compose.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** tsx's loader by absolute URL, so child processes can run TypeScript from any directory. */

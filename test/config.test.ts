@@ -1,6 +1,6 @@
 /**
  * Bad configuration: refused before anything starts, with one message naming every bad variable or
- * flag and what is expected, exit status 2. In process against the parsers of src/config.ts, then a
+ * flag and what is expected, exit status 2. In process against the parsers of src/config/, then a
  * few cases through the CLI binary (exit status, stderr, --help on every command).
  */
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import {
   parseRunConfig,
   parseTraitorEnv,
   parseTraitors,
-} from '../src/config.js';
+} from '../src/config/config.js';
 import type { RunResult } from '../src/run/result.js';
 import { jsonOf, runCli, stopEverything, tempDir } from './support/process.js';
 

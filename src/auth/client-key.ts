@@ -1,5 +1,5 @@
-import type { ClientAuth } from '../config.js';
-import { ConfigError } from '../config.js';
+import type { ClientAuth } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
 import { ControlSigner } from './control.js';
 import { KeyFileError } from './keys.js';
 

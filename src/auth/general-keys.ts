@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { GeneralAuth } from '../config.js';
+import type { GeneralAuth } from '../config/config.js';
 import type { Signer, Verifier } from '../core/signatures.js';
 import { type ClientVerifier, ControlGate } from './control.js';
 import { ed25519Signer, ed25519Verifier } from './ed25519.js';

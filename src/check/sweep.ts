@@ -1,7 +1,8 @@
 import { type Algorithm, minimumGenerals } from '../core/algorithm.js';
-import { logicalMessages, signedChainsAtMost } from '../core/counts.js';
+import { logicalMessages } from '../core/om/counts.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
+import { signedChainsAtMost } from '../core/sm/counts.js';
 import { formatStrategy, type Strategy } from '../core/strategy.js';
 import { judge } from '../core/verdict.js';
 import { runInMemory } from '../sim/network.js';

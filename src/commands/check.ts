@@ -11,7 +11,7 @@ import {
   type ShapeTally,
   sweepCost,
 } from '../check/sweep.js';
-import { parseCheckConfig, workersFor } from '../check-config.js';
+import { parseCheckConfig, workersFor } from '../config/check.js';
 import type { Algorithm } from '../core/algorithm.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 

@@ -1,5 +1,5 @@
 import { clientControl } from '../auth/client-key.js';
-import { parseClientConfig } from '../config.js';
+import { parseClientConfig } from '../config/config.js';
 import { COMMANDER } from '../core/paths.js';
 import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';

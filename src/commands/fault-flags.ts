@@ -1,4 +1,4 @@
-import { describeFaults, type GeneralFaults } from '../fault-config.js';
+import { describeFaults, type GeneralFaults } from '../config/faults.js';
 import type { FlagSpec } from './flags.js';
 
 /** `local`'s fault flags: each acts inside a real general process (see FAULT_HELP). */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FLAG_PROBLEMS, type FlagValues } from '../config.js';
+import { FLAG_PROBLEMS, type FlagValues } from '../config/config.js';
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; help: string; default?: string }>;
 

@@ -1,7 +1,7 @@
 import dotenv from 'dotenv';
 import { type GeneralKeys, loadGeneralKeys } from '../auth/general-keys.js';
 import { KeyFileError } from '../auth/keys.js';
-import { ConfigError, type GeneralConfig, parseGeneralEnv } from '../config.js';
+import { ConfigError, type GeneralConfig, parseGeneralEnv } from '../config/config.js';
 import { formatStrategy } from '../core/strategy.js';
 import { GeneralLog } from '../log/general-log.js';
 import { GeneralServer } from '../net/general-server.js';

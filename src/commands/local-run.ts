@@ -1,4 +1,4 @@
-import type { LocalConfig, Roster } from '../config.js';
+import type { LocalConfig, Roster } from '../config/config.js';
 import type { Order } from '../core/order.js';
 import { LocalCluster } from '../local/cluster.js';
 import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';

@@ -1,4 +1,4 @@
-import { parseRunConfig } from '../config.js';
+import { parseRunConfig } from '../config/config.js';
 import { GeneralsUnreachableError } from '../net/cluster-client.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
 import { TerminalProgress } from '../progress/terminal.js';

@@ -9,7 +9,7 @@ import {
   parseClientConfig,
   parseRunConfig,
   problemsOf,
-} from '../config.js';
+} from '../config/config.js';
 import type { Order } from '../core/order.js';
 import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';

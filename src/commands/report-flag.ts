@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/config.js';
 import { readEventLogs, traceFromLogs } from '../report/from-logs.js';
 import type { RunTrace } from '../report/trace.js';
 import { describeReport, writeReport } from '../report/write.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, flagProblems } from '../config.js';
+import { ConfigError, flagProblems } from '../config/config.js';
 import { listRuns, ReportInputError, readEventLogs, traceFromLogs } from '../report/from-logs.js';
 import { describeReport, writeReport } from '../report/write.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';

@@ -1,4 +1,4 @@
-import { parseRunConfig } from '../config.js';
+import { parseRunConfig } from '../config/config.js';
 import { traceFromSimulation } from '../report/from-simulation.js';
 import type { RunTrace } from '../report/trace.js';
 import { simulate } from '../sim/simulate.js';

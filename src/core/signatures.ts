@@ -1,5 +1,5 @@
-import type { Batch } from './general.js';
 import type { Order } from './order.js';
+import type { Batch } from './run/types.js';
 
 /**
  * Signing as the core sees it: bytes in, bytes out. The core decides what is signed (below); the
@@ -94,12 +94,6 @@ export class SignedBytes {
     this.length += part.length;
     return this;
   }
-}
-
-/** SM: the signers of one value so far, and their signatures, one each. */
-export interface ChainProof {
-  readonly signers: readonly number[];
-  readonly signatures: readonly Uint8Array[];
 }
 
 /**

@@ -6,9 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControlSigner } from '../auth/control.js';
 import { CLIENT_KEY_NAME, ensureKeyDir, generalKeyEnv, privateKeyPath } from '../auth/keys.js';
-import type { HostPort, Roster } from '../config.js';
+import type { HostPort, Roster } from '../config/config.js';
+import { faultEnv, type GeneralFaults } from '../config/faults.js';
 import { formatStrategy } from '../core/strategy.js';
-import { faultEnv, type GeneralFaults } from '../fault-config.js';
 
 export interface ClusterSpec {
   readonly n: number;

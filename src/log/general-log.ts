@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Batch, Lie, RoundOutcome } from '../core/general.js';
 import { lettersOf, type Order, type Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
+import type { Batch, Lie, RoundOutcome } from '../core/run/types.js';
 import { LineSink } from './line-sink.js';
 
 export function intermediateLogPath(logDir: string, id: number): string {

@@ -2,15 +2,15 @@ import * as grpc from '@grpc/grpc-js';
 import type { HealthImplementation } from 'grpc-health-check';
 import type { ControlRefusal, ReceivedControlAuth } from '../auth/control.js';
 import { type GeneralKeys, loadGeneralKeys, type ServerAuth, serverAuth } from '../auth/general-keys.js';
-import type { GeneralConfig } from '../config.js';
+import type { GeneralConfig } from '../config/config.js';
 import type { Algorithm } from '../core/algorithm.js';
-import { batchSize, valuesPerLieutenant } from '../core/counts.js';
-import { type Batch, GeneralRun, type GeneralSpec, type RejectionCode } from '../core/general.js';
+import { batchSize, valuesPerLieutenant } from '../core/om/counts.js';
+import { OmRun } from '../core/om/om-run.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
-import type { ProtocolRun } from '../core/protocol-run.js';
+import type { Batch, GeneralSpec, ProtocolRun, RejectionCode } from '../core/run/types.js';
 import { batchBytes, type ControlStamp, resetLogBytes, runRequestBytes } from '../core/signatures.js';
-import { MAX_SIGNED_BATCH, SignedRun } from '../core/signed-run.js';
+import { MAX_SIGNED_BATCH, SmRun } from '../core/sm/sm-run.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { RpcError } from './errors.js';
@@ -329,9 +329,9 @@ export class GeneralServer {
 
   /** OM(t), or SM(t) signing with this general's key and checking chains with every general's. */
   private protocolRun(spec: GeneralSpec, algorithm: Algorithm): ProtocolRun {
-    if (algorithm === 'om') return new GeneralRun(spec);
+    if (algorithm === 'om') return new OmRun(spec);
     if (this.auth.mode === 'off') throw new RangeError('SM needs keys');
-    return new SignedRun(spec, { signer: this.auth.keys.signer, verifier: this.auth.keys.peers });
+    return new SmRun(spec, { signer: this.auth.keys.signer, verifier: this.auth.keys.peers });
   }
 
   /**
@@ -406,7 +406,7 @@ export class GeneralServer {
       valuesReceived: general.receivedValues,
       // Under SM nothing is owed in advance, so nothing is missing.
       valuesMissing: Math.max(0, general.expectedValues - general.receivedValues),
-      valuesInvalid: general instanceof SignedRun ? general.invalidValues : 0,
+      valuesInvalid: general instanceof SmRun ? general.invalidValues : 0,
       algorithm: wireAlgorithm(run.algorithm),
       batchesRejected: run.batchesRejected,
       rpcsSent: run.rpcsAccepted,

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { formatHostPort, type HostPort } from '../config.js';
+import { formatHostPort, type HostPort } from '../config/config.js';
 import { PeerCallError } from './errors.js';
 import type { GeneralClient } from './generated/byzantine/v1/General.js';
 import { FAST_RECONNECT, waitForReadyMetadata } from './health.js';

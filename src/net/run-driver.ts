@@ -1,10 +1,16 @@
 import { performance } from 'node:perf_hooks';
+import type { GeneralFaults } from '../config/faults.js';
 import type { Algorithm } from '../core/algorithm.js';
-import { type Batch, isRejection, type Rejection, type RejectionCode, type Step } from '../core/general.js';
 import type { Order } from '../core/order.js';
-import type { ProtocolRun } from '../core/protocol-run.js';
+import {
+  type Batch,
+  isRejection,
+  type ProtocolRun,
+  type Rejection,
+  type RejectionCode,
+  type Step,
+} from '../core/run/types.js';
 import { formatStrategy } from '../core/strategy.js';
-import type { GeneralFaults } from '../fault-config.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { RunRecord } from './run-record.js';
 

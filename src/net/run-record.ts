@@ -1,5 +1,5 @@
-import type { Batch, Lie } from '../core/general.js';
 import { lettersOf } from '../core/order.js';
+import type { Batch, Lie } from '../core/run/types.js';
 
 export interface RecordedBatch {
   readonly round: number;

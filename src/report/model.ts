@@ -1,14 +1,10 @@
 import type { Algorithm } from '../core/algorithm.js';
-import {
-  batchesExpected,
-  logicalMessages,
-  rpcsExpected,
-  signedChainsAtMost,
-  valuesPerLieutenant,
-} from '../core/counts.js';
+import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../core/om/counts.js';
+import { pathTable } from '../core/om/path-table.js';
 import { majority, type Order, type Tally } from '../core/order.js';
-import { pathTable } from '../core/path-table.js';
 import { COMMANDER, type Path, pathKey, pathsOfLength } from '../core/paths.js';
+import { batchesExpected } from '../core/run/rounds.js';
+import { signedChainsAtMost } from '../core/sm/counts.js';
 import { judge, type Verdict } from '../core/verdict.js';
 import type { GeneralTrace, RunTrace, TraceSource } from './trace.js';
 

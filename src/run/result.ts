@@ -1,5 +1,5 @@
 import { type Algorithm, minimumGenerals } from '../core/algorithm.js';
-import { logicalMessages } from '../core/counts.js';
+import { logicalMessages } from '../core/om/counts.js';
 import type { Order, Tally } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import { formatStrategy, LOYAL, type Strategy } from '../core/strategy.js';

@@ -1,16 +1,16 @@
 import type { Algorithm } from '../core/algorithm.js';
+import { OmRun } from '../core/om/om-run.js';
+import type { Order } from '../core/order.js';
+import { COMMANDER } from '../core/paths.js';
 import {
   type Batch,
-  GeneralRun,
   type GeneralSpec,
   isRejection,
   type Lie,
+  type ProtocolRun,
   type Step,
-} from '../core/general.js';
-import type { Order } from '../core/order.js';
-import { COMMANDER } from '../core/paths.js';
-import type { ProtocolRun } from '../core/protocol-run.js';
-import { SignedRun } from '../core/signed-run.js';
+} from '../core/run/types.js';
+import { SmRun } from '../core/sm/sm-run.js';
 import { LOYAL } from '../core/strategy.js';
 import type { GeneralReport, Roster } from '../run/result.js';
 import { type EphemeralSigning, ephemeralSigning, SigningScheme } from './signing.js';
@@ -53,10 +53,10 @@ function generalRun(
   algorithm: Algorithm,
   keys: EphemeralSigning | undefined,
 ): ProtocolRun {
-  if (algorithm === 'om' || keys === undefined) return new GeneralRun(spec);
+  if (algorithm === 'om' || keys === undefined) return new OmRun(spec);
   const signer = keys.signers[spec.id];
   if (signer === undefined) throw new RangeError(`no key for general ${spec.id}`);
-  return new SignedRun(spec, { signer, verifier: keys.verifier });
+  return new SmRun(spec, { signer, verifier: keys.verifier });
 }
 
 /**

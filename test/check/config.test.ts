@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseCheckConfig } from '../../src/check-config.js';
-import { ConfigError } from '../../src/config.js';
+import { parseCheckConfig } from '../../src/config/check.js';
+import { ConfigError } from '../../src/config/config.js';
 
 function problems(flags: Record<string, string | boolean>): readonly string[] {
   try {

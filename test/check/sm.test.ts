@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { caseAt, caseCount, type Shape } from '../../src/check/cases.js';
 import { asPredicted, Prediction, predictionFor, replayCommand, sweepSlice } from '../../src/check/sweep.js';
-import { parseCheckConfig } from '../../src/check-config.js';
+import { parseCheckConfig } from '../../src/config/check.js';
 
 /** The real CLI, as a user runs it. */
 function byzantine(...args: string[]) {

@@ -12,7 +12,7 @@ import {
 } from '../../src/check/sweep.js';
 import { parseFlags } from '../../src/commands/flags.js';
 import { RUN_FLAGS } from '../../src/commands/run-flags.js';
-import { parseRunConfig } from '../../src/config.js';
+import { parseRunConfig } from '../../src/config/config.js';
 import type { Order } from '../../src/core/order.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { type DeterministicKind, referenceDecisions } from '../support/reference-om.js';

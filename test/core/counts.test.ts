@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  batchesExpected,
-  batchSize,
-  logicalMessages,
-  rpcsExpected,
-  valuesPerLieutenant,
-} from '../../src/core/counts.js';
+import { batchSize, logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/om/counts.js';
+import { batchesExpected } from '../../src/core/run/rounds.js';
 import { runInMemory } from '../../src/sim/network.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { fallingFactorial } from '../support/combinatorics.js';

@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GeneralRun, type Rejection } from '../../src/core/general.js';
+import { OmRun } from '../../src/core/om/om-run.js';
 import type { Order } from '../../src/core/order.js';
+import type { Rejection } from '../../src/core/run/types.js';
 import { runInMemory } from '../../src/sim/network.js';
 import { assignments, range, subsetsOfSize } from '../support/combinatorics.js';
 import { accepted, batch, refused, roster, sentByReceiver } from '../support/fixtures.js';
 import { type DeterministicKind, referenceDecisions } from '../support/reference-om.js';
 import { runShuffled } from '../support/shuffled-network.js';
 
-const lieutenant = (n: number, t: number, id = 1): GeneralRun =>
-  new GeneralRun({ runId: 'test-run', id, n, t, strategy: { kind: 'loyal' } });
+const lieutenant = (n: number, t: number, id = 1): OmRun =>
+  new OmRun({ runId: 'test-run', id, n, t, strategy: { kind: 'loyal' } });
 
 describe('the commander', () => {
   test('issues its order to every lieutenant in round 0 and is done', () => {
-    const commander = new GeneralRun({
+    const commander = new OmRun({
       runId: 'r',
       id: 0,
       n: 5,
@@ -32,13 +33,13 @@ describe('the commander', () => {
 
   test('cannot be built without an order', () => {
     assert.throws(
-      () => new GeneralRun({ runId: 'r', id: 0, n: 4, t: 1, strategy: { kind: 'loyal' } }),
+      () => new OmRun({ runId: 'r', id: 0, n: 4, t: 1, strategy: { kind: 'loyal' } }),
       RangeError,
     );
   });
 
   test('refuses any batch: nobody sends to the commander', () => {
-    const commander = new GeneralRun({
+    const commander = new OmRun({
       runId: 'r',
       id: 0,
       n: 4,
@@ -206,7 +207,7 @@ describe('batches in any order', () => {
 });
 
 describe('refused batches', () => {
-  const expectRefusal = (result: ReturnType<GeneralRun['receive']>, code: Rejection['code']): void => {
+  const expectRefusal = (result: ReturnType<OmRun['receive']>, code: Rejection['code']): void => {
     const rejection = refused(result);
     assert.equal(rejection.code, code, rejection.message);
     assert.ok(rejection.message.length > 0);

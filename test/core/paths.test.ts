@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { pathTable } from '../../src/core/path-table.js';
+import { pathTable } from '../../src/core/om/path-table.js';
 import { arrangements, COMMANDER, type Path, pathKey, pathsOfLength } from '../../src/core/paths.js';
 import { fallingFactorial, range, subsetsOfSize } from '../support/combinatorics.js';
 import { must } from '../support/fixtures.js';

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chainFault, extendChain } from '../../src/core/chains.js';
-import type { Batch } from '../../src/core/general.js';
 import type { Order } from '../../src/core/order.js';
-import type { ChainProof } from '../../src/core/signatures.js';
-import { SignedRun } from '../../src/core/signed-run.js';
+import type { Batch, ChainProof } from '../../src/core/run/types.js';
+import { chainFault, extendChain } from '../../src/core/sm/chains.js';
+import { SmRun } from '../../src/core/sm/sm-run.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import { ephemeralSigning, SigningScheme } from '../../src/sim/signing.js';
 import { accepted, must, refused } from '../support/fixtures.js';
@@ -32,13 +31,13 @@ function signedBatch(
   return { runId: RUN, round, sender, receiver, values, ...(chains === undefined ? {} : { chains }) };
 }
 
-function general(id: number, strategy: Strategy = { kind: 'loyal' }, order?: Order): SignedRun {
+function general(id: number, strategy: Strategy = { kind: 'loyal' }, order?: Order): SmRun {
   const spec = { runId: RUN, id, n: N, t: T, strategy, ...(order === undefined ? {} : { order }) };
-  return new SignedRun(spec, { signer: signer(id), verifier: keys.verifier });
+  return new SmRun(spec, { signer: signer(id), verifier: keys.verifier });
 }
 
 /** Lieutenant 1 past round 0 (ATTACK from the commander), waiting on round 1. */
-function lieutenantInRound1(): SignedRun {
+function lieutenantInRound1(): SmRun {
   const g = general(1);
   accepted(g.receive(signedBatch(0, 0, 1, ['ATTACK'], [chain('ATTACK', [0])])));
   assert.equal(g.round, 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, parseRunConfig } from '../../src/config.js';
+import { ConfigError, parseRunConfig } from '../../src/config/config.js';
 import type { Order } from '../../src/core/order.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import { runInMemory, type SimulationOutcome } from '../../src/sim/network.js';

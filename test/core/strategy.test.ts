@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GeneralRun } from '../../src/core/general.js';
+import { OmRun } from '../../src/core/om/om-run.js';
 import type { Order } from '../../src/core/order.js';
 import {
   DETERMINISTIC_TRAITOR_STRATEGIES,
@@ -139,7 +139,7 @@ describe('parsing a strategy', () => {
 describe('strategies inside a run', () => {
   const n = 6;
   const commanderSends = (strategy: Strategy, order: Order): Map<number, readonly Order[]> =>
-    sentByReceiver(new GeneralRun({ runId: 'r', id: 0, n, t: 1, strategy, order }).start(), 0);
+    sentByReceiver(new OmRun({ runId: 'r', id: 0, n, t: 1, strategy, order }).start(), 0);
 
   test('a traitor commander applies its strategy to the order it issues in round 0', () => {
     for (const order of ORDERS) {
@@ -165,7 +165,7 @@ describe('strategies inside a run', () => {
 
   test('a traitor lieutenant applies its strategy to what it relays', () => {
     const relays = (strategy: Strategy): Map<number, readonly Order[]> => {
-      const g = new GeneralRun({ runId: 'r', id: 3, n, t: 1, strategy });
+      const g = new OmRun({ runId: 'r', id: 3, n, t: 1, strategy });
       return sentByReceiver(accepted(g.receive(batch(0, 0, 3, ['ATTACK']))), 1);
     };
     const others = [1, 2, 4, 5];
@@ -179,7 +179,7 @@ describe('strategies inside a run', () => {
   });
 
   test('each lie is recorded with the value before and after: an equivocating commander lies to 2 and 4 of n=6', () => {
-    const g = new GeneralRun({
+    const g = new OmRun({
       runId: 'r',
       id: 0,
       n,

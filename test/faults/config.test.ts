@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, parseGeneralEnv, parseRunConfig } from '../../src/config.js';
-import { describeFaults, faultEnv, parseFaultFlags } from '../../src/fault-config.js';
+import { ConfigError, parseGeneralEnv, parseRunConfig } from '../../src/config/config.js';
+import { describeFaults, faultEnv, parseFaultFlags } from '../../src/config/faults.js';
 
 const PEERS = 'a:1,b:2,c:3,d:4';
 /** Keys are beside the point here; without them a general needs AUTH=off said explicitly. */

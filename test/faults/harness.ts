@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GeneralFaults } from '../../src/config/faults.js';
 import type { Order } from '../../src/core/order.js';
-import type { GeneralFaults } from '../../src/fault-config.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
 import { PeerClients } from '../../src/net/peers.js';

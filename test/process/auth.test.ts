@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { CONTROL_WINDOW_MS } from '../../src/auth/control.js';
-import { logicalMessages } from '../../src/core/counts.js';
+import { logicalMessages } from '../../src/core/om/counts.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
 import type { PeerCallError } from '../../src/net/errors.js';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { batchSize } from '../../src/core/counts.js';
+import { batchSize } from '../../src/core/om/counts.js';
 import { batchBytes } from '../../src/core/signatures.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';

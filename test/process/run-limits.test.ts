@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { valuesPerLieutenant } from '../../src/core/counts.js';
+import { valuesPerLieutenant } from '../../src/core/om/counts.js';
 import { GeneralLog } from '../../src/log/general-log.js';
 import type { PeerCallError } from '../../src/net/errors.js';
 import { GeneralServer } from '../../src/net/general-server.js';

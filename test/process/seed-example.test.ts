@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/counts.js';
+import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/om/counts.js';
 import type { RunResult } from '../../src/run/result.js';
 import {
   type CliResult,

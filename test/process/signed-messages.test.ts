@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { rpcsExpected } from '../../src/core/counts.js';
+import { rpcsExpected } from '../../src/core/om/counts.js';
 import { intermediateLogPath } from '../../src/log/general-log.js';
 import { listRuns, readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
 import { buildReport } from '../../src/report/model.js';

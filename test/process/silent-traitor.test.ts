@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { logicalMessages } from '../../src/core/counts.js';
+import { logicalMessages } from '../../src/core/om/counts.js';
 import type { RunResult } from '../../src/run/result.js';
 import {
   type CliResult,

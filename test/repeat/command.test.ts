@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseFlags } from '../../src/commands/flags.js';
 import { RUN_FLAGS } from '../../src/commands/run-flags.js';
-import { parseRunConfig } from '../../src/config.js';
+import { parseRunConfig } from '../../src/config/config.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { waitForGenerals } from '../../src/net/cluster-client.js';
 import { PeerClients } from '../../src/net/peers.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/counts.js';
+import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../../src/core/om/counts.js';
 import type { Order } from '../../src/core/order.js';
 import { arrangements, pathKey } from '../../src/core/paths.js';
 import type { Strategy } from '../../src/core/strategy.js';

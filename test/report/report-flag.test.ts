@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withReportFlag } from '../../src/commands/report-flag.js';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError } from '../../src/config/config.js';
 
 describe('--report', () => {
   it('is taken with --algorithm sm: the report draws signed chains', () => {

@@ -1,5 +1,5 @@
-import type { Batch, Rejection, Step } from '../../src/core/general.js';
 import type { Order } from '../../src/core/order.js';
+import type { Batch, Rejection, Step } from '../../src/core/run/types.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import type { DeterministicKind } from './reference-om.js';
 

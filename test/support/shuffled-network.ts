@@ -1,5 +1,6 @@
-import { type Batch, GeneralRun, isRejection, type Step } from '../../src/core/general.js';
+import { OmRun } from '../../src/core/om/om-run.js';
 import type { Order } from '../../src/core/order.js';
+import { type Batch, isRejection, type Step } from '../../src/core/run/types.js';
 import type { Strategy } from '../../src/core/strategy.js';
 
 /** mulberry32: a small seeded generator owned by the tests, so shuffles replay exactly. */
@@ -35,10 +36,10 @@ export function runShuffled(
   seed: number,
 ): ShuffledOutcome {
   const random = seededRandom(seed);
-  const generals: GeneralRun[] = [];
+  const generals: OmRun[] = [];
   for (let id = 0; id < n; id++) {
     const strategy = roster.get(id) ?? { kind: 'loyal' };
-    generals.push(new GeneralRun({ runId: 'shuffled', id, n, t, strategy, ...(id === 0 ? { order } : {}) }));
+    generals.push(new OmRun({ runId: 'shuffled', id, n, t, strategy, ...(id === 0 ? { order } : {}) }));
   }
   const inFlight: Batch[] = [];
   const take = (step: Step): void => {

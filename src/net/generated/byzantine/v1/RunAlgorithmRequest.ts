@@ -3,15 +3,12 @@
 import type {
   Algorithm as _byzantine_v1_Algorithm,
   Algorithm__Output as _byzantine_v1_Algorithm__Output,
-} from '../../byzantine/v1/Algorithm.js';
-import type {
-  Order as _byzantine_v1_Order,
-  Order__Output as _byzantine_v1_Order__Output,
-} from '../../byzantine/v1/Order.js';
+} from './Algorithm.js';
+import type { Order as _byzantine_v1_Order, Order__Output as _byzantine_v1_Order__Output } from './Order.js';
 import type {
   ControlAuth as _byzantine_v1_ControlAuth,
   ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
-} from '../../byzantine/v1/ControlAuth.js';
+} from './ControlAuth.js';
 
 export interface RunAlgorithmRequest {
   runId?: string;

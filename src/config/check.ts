@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import type { Shape } from './check/cases.js';
+import type { Shape } from '../check/cases.js';
+import { maximumTraitors } from '../core/algorithm.js';
 import {
   algorithmSchema,
   ConfigError,
@@ -9,7 +10,6 @@ import {
   problemsOf,
   unsafeBoundMessage,
 } from './config.js';
-import { maximumTraitors } from './core/algorithm.js';
 
 /** `byzantine check`'s flags, parsed by zod; every problem is reported at once (exit 2). */
 

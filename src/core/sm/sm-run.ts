@@ -1,14 +1,13 @@
+import { DEFAULT_ORDER, type Order, type Tally } from '../order.js';
+import { COMMANDER, type Path } from '../paths.js';
+import { LockStepRun } from '../run/lock-step-run.js';
+import { lieutenantsExcept, type RoundSlot, reject } from '../run/rounds.js';
+import type { Batch, ChainProof, GeneralSpec, ProtocolRun, Rejection, Step } from '../run/types.js';
+import type { Signer, Verifier } from '../signatures.js';
 import { chainFault, compareSigners, extendChain } from './chains.js';
-import type { Batch, GeneralSpec, Rejection, Step } from './general.js';
-import { LockStepRun } from './lock-step-run.js';
-import { DEFAULT_ORDER, type Order, type Tally } from './order.js';
-import { COMMANDER, type Path } from './paths.js';
-import type { ProtocolRun } from './protocol-run.js';
-import { lieutenantsExcept, type RoundSlot, reject } from './rounds.js';
-import type { ChainProof, Signer, Verifier } from './signatures.js';
 
 /** A general's own signing key and every general's public key, as the core sees them. */
-export interface SignedRunKeys {
+export interface SmRunKeys {
   readonly signer: Signer;
   readonly verifier: Verifier;
 }
@@ -29,7 +28,7 @@ interface RoundState extends RoundSlot {
  * smallest valid one) extended by its own signature, to every lieutenant not already in the chain.
  * After round t it decides choice(V): the single value it saw, else RETREAT.
  */
-export class SignedRun extends LockStepRun<RoundState> implements ProtocolRun {
+export class SmRun extends LockStepRun<RoundState> implements ProtocolRun {
   /** V: every value seen with a valid chain, in the round its first chain arrived. */
   private readonly known = new Set<Order>();
   /** The signer list of every chain of every accepted batch, by storage index. */
@@ -42,7 +41,7 @@ export class SignedRun extends LockStepRun<RoundState> implements ProtocolRun {
 
   constructor(
     spec: GeneralSpec,
-    private readonly keys: SignedRunKeys,
+    private readonly keys: SmRunKeys,
   ) {
     super(spec, () => ({ received: new Set(), closed: false, timedOut: false, best: new Map() }));
   }

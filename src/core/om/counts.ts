@@ -1,4 +1,4 @@
-import { arrangements } from './paths.js';
+import { arrangements } from '../paths.js';
 
 /**
  * Exact sizes of an OM(t) run among n generals, derived from the EIG rounds rather than counted:
@@ -9,11 +9,6 @@ import { arrangements } from './paths.js';
 /** Values in one batch of round r. */
 export function batchSize(n: number, round: number): number {
   return round === 0 ? 1 : arrangements(n - 3, round - 1);
-}
-
-/** Batches a lieutenant expects in round r. */
-export function batchesExpected(n: number, round: number): number {
-  return round === 0 ? 1 : n - 2;
 }
 
 /** Logical messages in the whole run: the sum over k = 1..t+1 of (n-1)(n-2)...(n-k). */
@@ -28,15 +23,6 @@ export function valuesPerLieutenant(n: number, t: number): number {
   let total = 0;
   for (let k = 0; k <= t; k++) total += arrangements(n - 2, k);
   return total;
-}
-
-/**
- * SM(t): the most signed chains a run can carry. The commander signs n-1; each lieutenant relays
- * each of the two values at most once, to at most the n-2 other lieutenants, whatever the traitors
- * do (a traitor only relays values it has seen, since it cannot forge the commander's signature).
- */
-export function signedChainsAtMost(n: number, t: number): number {
-  return t === 0 ? n - 1 : n - 1 + 2 * (n - 1) * (n - 2);
 }
 
 /** SendOrder RPCs in the whole run with no silent general: n-1 in round 0, (n-1)(n-2) per later round. */

@@ -1,6 +1,5 @@
-import { batchesExpected } from './counts.js';
-import type { Batch, Rejection, RejectionCode, RoundOutcome } from './general.js';
-import { COMMANDER } from './paths.js';
+import { COMMANDER } from '../paths.js';
+import type { Batch, Rejection, RejectionCode, RoundOutcome } from './types.js';
 
 /** What a receiver tracks of one round, whatever the algorithm; each algorithm may add to it. */
 export interface RoundSlot {
@@ -102,4 +101,9 @@ export function lieutenantsExcept(n: number, id: number): number[] {
   const out: number[] = [];
   for (let j = 1; j < n; j++) if (j !== id) out.push(j);
   return out;
+}
+
+/** Batches a lieutenant expects in round r. */
+export function batchesExpected(n: number, round: number): number {
+  return round === 0 ? 1 : n - 2;
 }

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { ALGORITHMS, type Algorithm, maximumTraitors } from './core/algorithm.js';
-import { type Order, Order as Orders } from './core/order.js';
-import { parseStrategy, type Strategy, StrategyParseError } from './core/strategy.js';
-import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './fault-config.js';
-import { VALUE_LINES, type ValueLines } from './log/general-log.js';
+import { ALGORITHMS, type Algorithm, maximumTraitors } from '../core/algorithm.js';
+import { type Order, Order as Orders } from '../core/order.js';
+import { parseStrategy, type Strategy, StrategyParseError } from '../core/strategy.js';
+import { VALUE_LINES, type ValueLines } from '../log/general-log.js';
+import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './faults.js';
 
 /**
  * Every input of every command is parsed here, once, by zod: env for a general, flags for the rest.

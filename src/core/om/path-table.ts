@@ -1,4 +1,4 @@
-import { type Path, pathKey, pathsOfLength } from './paths.js';
+import { type Path, pathKey, pathsOfLength } from '../paths.js';
 
 /**
  * Every EIG path one lieutenant holds a value for, numbered once, with the index lists a run needs:

@@ -1,85 +1,10 @@
+import { DEFAULT_ORDER, majority, type Order, type Tally } from '../order.js';
+import { COMMANDER, type Path } from '../paths.js';
+import { emptyStep, LockStepRun } from '../run/lock-step-run.js';
+import { lieutenantsExcept, type RoundSlot, reject } from '../run/rounds.js';
+import type { Batch, GeneralSpec, ProtocolRun, Rejection, Step } from '../run/types.js';
 import { batchSize, valuesPerLieutenant } from './counts.js';
-import { emptyStep, LockStepRun } from './lock-step-run.js';
-import { DEFAULT_ORDER, majority, type Order, type Tally } from './order.js';
 import { type PathTable, pathTable } from './path-table.js';
-import { COMMANDER, type Path } from './paths.js';
-import type { ProtocolRun } from './protocol-run.js';
-import { lieutenantsExcept, type RoundSlot, reject } from './rounds.js';
-import type { ChainProof } from './signatures.js';
-import type { Strategy } from './strategy.js';
-
-/**
- * One round's values from one sender to one receiver: under OM in canonical path order; under SM
- * one per signed chain, `chains[i]` proving `values[i]`.
- */
-export interface Batch {
-  readonly runId: string;
-  readonly round: number;
-  readonly sender: number;
-  readonly receiver: number;
-  readonly values: readonly Order[];
-  readonly chains?: readonly ChainProof[];
-}
-
-/** Why a batch was refused; the edge maps each code to a gRPC status. */
-export const RejectionCode = {
-  wrongReceiver: 'wrong-receiver',
-  notAPeer: 'not-a-peer',
-  roundOutOfRange: 'round-out-of-range',
-  wrongLength: 'wrong-length',
-  duplicate: 'duplicate',
-  roundClosed: 'round-closed',
-  /** Refused at the edge: the batch's signature is missing or not the claimed sender's. */
-  badSignature: 'bad-signature',
-  /** SM: chains that do not match the batch's values, or claim an impossible signer list. */
-  malformedChain: 'malformed-chain',
-} as const;
-export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
-
-export interface Rejection {
-  readonly code: RejectionCode;
-  readonly message: string;
-}
-
-/** A traitor's departure from what a loyal general would have sent. */
-export interface Lie {
-  readonly round: number;
-  readonly receiver: number;
-  readonly path: Path;
-  readonly before: Order;
-  /** `undefined`: withheld (silent). */
-  readonly after: Order | undefined;
-}
-
-export interface RoundOutcome {
-  readonly round: number;
-  readonly batchesExpected: number;
-  readonly batchesReceived: number;
-  readonly timedOut: boolean;
-  /** Senders whose batch had not arrived when the round closed. */
-  readonly missing: readonly number[];
-}
-
-/** What one step of the state machine produced, for the edge to deliver and log. */
-export interface Step {
-  readonly outbox: Batch[];
-  readonly lies: Lie[];
-  readonly completed: RoundOutcome[];
-  /** Storage indices (in batch order) of an accepted batch's values; see GeneralRun.pathAt. */
-  readonly stored?: Int32Array;
-  /** SM: positions in the accepted batch of values ignored because their chain did not verify. */
-  readonly invalid?: readonly number[];
-}
-
-export interface GeneralSpec {
-  readonly runId: string;
-  readonly id: number;
-  readonly n: number;
-  readonly t: number;
-  readonly strategy: Strategy;
-  /** Only the commander has an order to issue. */
-  readonly order?: Order;
-}
 
 const ATTACK_CODE = 1;
 const RETREAT_CODE = 2;
@@ -89,7 +14,7 @@ const RETREAT_CODE = 2;
  * batches and round deadlines, and delivers what it returns. Early batches (for a round not yet
  * reached) are stored at once; a round closes when every expected batch is in or its deadline passes.
  */
-export class GeneralRun extends LockStepRun<RoundSlot> implements ProtocolRun {
+export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
   private readonly table: PathTable | undefined;
   /** One byte per held path: 0 missing, else an ORDER_CODE. */
   private readonly values: Uint8Array;
@@ -218,8 +143,4 @@ export class GeneralRun extends LockStepRun<RoundSlot> implements ProtocolRun {
     this.valuesSent += values.length;
     step.outbox.push({ runId, round, sender: id, receiver, values });
   }
-}
-
-export function isRejection(result: Step | Rejection): result is Rejection {
-  return 'code' in result;
 }

@@ -1,8 +1,8 @@
-import type { GeneralSpec, Step } from './general.js';
-import { DEFAULT_ORDER, type Order } from './order.js';
-import { COMMANDER, type Path } from './paths.js';
+import { DEFAULT_ORDER, type Order } from '../order.js';
+import { COMMANDER, type Path } from '../paths.js';
+import { isTraitor, valueToSend } from '../strategy.js';
 import { type RoundSlot, Rounds } from './rounds.js';
-import { isTraitor, valueToSend } from './strategy.js';
+import type { GeneralSpec, Step } from './types.js';
 
 export const emptyStep = (): Step => ({ outbox: [], lies: [], completed: [] });
 
