@@ -7,12 +7,26 @@ export const Algorithm = {
   ALGORITHM_UNSPECIFIED: 0,
   OM: 1,
   SM: 2,
+  /**
+   * Berman, Garay and Perry's phase king: t+1 phases of three rounds, n > 3t
+   */
+  KING: 3,
 } as const;
 
 export type Algorithm =
   /**
    * read as OM
    */
-  'ALGORITHM_UNSPECIFIED' | 0 | 'OM' | 1 | 'SM' | 2;
+  | 'ALGORITHM_UNSPECIFIED'
+  | 0
+  | 'OM'
+  | 1
+  | 'SM'
+  | 2
+  /**
+   * Berman, Garay and Perry's phase king: t+1 phases of three rounds, n > 3t
+   */
+  | 'KING'
+  | 3;
 
 export type Algorithm__Output = (typeof Algorithm)[keyof typeof Algorithm];

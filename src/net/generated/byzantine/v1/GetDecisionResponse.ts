@@ -1,15 +1,21 @@
 // Original file: proto/byzantine.proto
 
-import type { Order as _byzantine_v1_Order, Order__Output as _byzantine_v1_Order__Output } from './Order.js';
-import type { Tally as _byzantine_v1_Tally, Tally__Output as _byzantine_v1_Tally__Output } from './Tally.js';
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
+import type {
+  Tally as _byzantine_v1_Tally,
+  Tally__Output as _byzantine_v1_Tally__Output,
+} from '../../byzantine/v1/Tally.js';
 import type {
   RoundReport as _byzantine_v1_RoundReport,
   RoundReport__Output as _byzantine_v1_RoundReport__Output,
-} from './RoundReport.js';
+} from '../../byzantine/v1/RoundReport.js';
 import type {
   Algorithm as _byzantine_v1_Algorithm,
   Algorithm__Output as _byzantine_v1_Algorithm__Output,
-} from './Algorithm.js';
+} from '../../byzantine/v1/Algorithm.js';
 
 export interface GetDecisionResponse {
   id?: number;

@@ -1,23 +1,29 @@
 // Original file: proto/byzantine.proto
 
-import type { Order as _byzantine_v1_Order, Order__Output as _byzantine_v1_Order__Output } from './Order.js';
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
 import type {
   TracedBatch as _byzantine_v1_TracedBatch,
   TracedBatch__Output as _byzantine_v1_TracedBatch__Output,
-} from './TracedBatch.js';
+} from '../../byzantine/v1/TracedBatch.js';
 import type {
   TracedLie as _byzantine_v1_TracedLie,
   TracedLie__Output as _byzantine_v1_TracedLie__Output,
-} from './TracedLie.js';
+} from '../../byzantine/v1/TracedLie.js';
 import type {
   RoundReport as _byzantine_v1_RoundReport,
   RoundReport__Output as _byzantine_v1_RoundReport__Output,
-} from './RoundReport.js';
-import type { Tally as _byzantine_v1_Tally, Tally__Output as _byzantine_v1_Tally__Output } from './Tally.js';
+} from '../../byzantine/v1/RoundReport.js';
+import type {
+  Tally as _byzantine_v1_Tally,
+  Tally__Output as _byzantine_v1_Tally__Output,
+} from '../../byzantine/v1/Tally.js';
 import type {
   Algorithm as _byzantine_v1_Algorithm,
   Algorithm__Output as _byzantine_v1_Algorithm__Output,
-} from './Algorithm.js';
+} from '../../byzantine/v1/Algorithm.js';
 
 export interface GetTraceResponse {
   id?: number;

@@ -3,7 +3,7 @@
 import type {
   ControlAuth as _byzantine_v1_ControlAuth,
   ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
-} from './ControlAuth.js';
+} from '../../byzantine/v1/ControlAuth.js';
 
 export interface ResetLogRequest {
   /**

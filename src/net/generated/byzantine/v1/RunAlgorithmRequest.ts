@@ -3,12 +3,15 @@
 import type {
   Algorithm as _byzantine_v1_Algorithm,
   Algorithm__Output as _byzantine_v1_Algorithm__Output,
-} from './Algorithm.js';
-import type { Order as _byzantine_v1_Order, Order__Output as _byzantine_v1_Order__Output } from './Order.js';
+} from '../../byzantine/v1/Algorithm.js';
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
 import type {
   ControlAuth as _byzantine_v1_ControlAuth,
   ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
-} from './ControlAuth.js';
+} from '../../byzantine/v1/ControlAuth.js';
 
 export interface RunAlgorithmRequest {
   runId?: string;

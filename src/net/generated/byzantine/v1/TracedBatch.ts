@@ -1,10 +1,13 @@
 // Original file: proto/byzantine.proto
 
-import type { Order as _byzantine_v1_Order, Order__Output as _byzantine_v1_Order__Output } from './Order.js';
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
 import type {
   SignedChain as _byzantine_v1_SignedChain,
   SignedChain__Output as _byzantine_v1_SignedChain__Output,
-} from './SignedChain.js';
+} from '../../byzantine/v1/SignedChain.js';
 
 /**
  * One batch as its receiver recorded it.

@@ -1,6 +1,9 @@
 // Original file: proto/byzantine.proto
 
-import type { Order as _byzantine_v1_Order, Order__Output as _byzantine_v1_Order__Output } from './Order.js';
+import type {
+  Order as _byzantine_v1_Order,
+  Order__Output as _byzantine_v1_Order__Output,
+} from '../../byzantine/v1/Order.js';
 
 /**
  * A value a traitor sent differently from what a loyal general would have.
