@@ -1,24 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { ed25519Signer } from '../src/auth/ed25519.js';
-import { generalKeyName, loadPrivateKey, privateKeyPath } from '../src/auth/keys.js';
 import type { Algorithm } from '../src/core/algorithm.js';
-import { batchSize, logicalMessages, rpcsExpected } from '../src/core/om/counts.js';
-import type { Order } from '../src/core/order.js';
-import { batchBytes } from '../src/core/signatures.js';
+import { logicalMessages, rpcsExpected } from '../src/core/om/counts.js';
 import { LocalCluster } from '../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../src/net/cluster-client.js';
-import type { PeerCallError } from '../src/net/errors.js';
-import { PeerClients } from '../src/net/peers.js';
-import { toWire } from '../src/net/proto.js';
 import { summarize } from '../src/run/result.js';
+import { FloorCluster } from './floor/floor-cluster.js';
+import { floorPayloads } from './floor/payloads.js';
+import { cpuMs, peakRssMb, quantile } from './measure.js';
+import { measureStartUp, type StartUp } from './start-up.js';
 
 /**
- * Speed and memory of real clusters on this machine: start time, run latency over repeated runs on
- * one cluster, the round-trip floor of a single SendOrder, RPCs, messages and peak RSS per general.
+ * Speed and memory of real clusters on this machine, each against its floor measured in the same
+ * run: the same batches between the same number of processes over bare grpc-js (bench/floor).
  */
 
 interface Case {
@@ -28,17 +25,20 @@ interface Case {
   /** LOG_VALUES for the generals: the default `auto`, or `all` to measure a log line per value. */
   readonly logValues?: 'auto' | 'all' | 'batch';
   readonly algorithm?: Algorithm;
-  /** Ed25519 on every batch and control request (the default), or AUTH=off to see what it costs. */
+  /** Mutual TLS (the default), or AUTH=off to see what it costs. */
   readonly auth?: boolean;
+  /** Batches on one stream per peer (the default), or a unary SendOrder call each, as before. */
+  readonly calls?: 'stream' | 'unary';
 }
 
-/** Pairs that differ in one thing: OM with and without authentication, SM against OM at the same n, t. */
+/** Pairs that differ in one thing: streams against unary calls, TLS against none, SM against OM. */
 const CASES: readonly Case[] = [
   { n: 10, t: 3, runs: 30 },
+  { n: 10, t: 3, runs: 30, calls: 'unary' },
   { n: 10, t: 3, runs: 30, auth: false },
   { n: 10, t: 3, runs: 30, algorithm: 'sm' },
   { n: 31, t: 3, runs: 10 },
-  { n: 31, t: 3, runs: 10, auth: false },
+  { n: 31, t: 3, runs: 5, calls: 'unary' },
   { n: 31, t: 3, runs: 10, algorithm: 'sm' },
   { n: 31, t: 3, runs: 5, logValues: 'all' },
   { n: 64, t: 2, runs: 5 },
@@ -49,6 +49,7 @@ interface Row {
   t: number;
   algorithm: Algorithm;
   auth: 'on' | 'off';
+  calls: 'stream' | 'unary';
   logValues: string;
   runs: number;
   startMs: number;
@@ -56,7 +57,10 @@ interface Row {
   runMsP95: number;
   /** CPU of all generals together per run: on 2 cores a run cannot take less than half of it. */
   cpuMsPerRun: number;
-  rttMsMedian: number;
+  cpuUsPerBatch: number;
+  floorMsMedian: number;
+  floorCpuMsPerRun: number;
+  /** Run median over floor median. */
   floorRatio: number;
   rpcs: number;
   messages: number;
@@ -64,62 +68,22 @@ interface Row {
   agreed: boolean;
 }
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-};
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function peakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kb === undefined ? Number.NaN : Number(kb) / 1024;
-}
-
-/**
- * Median round trip of one SendOrder of the run's largest OM batch, refused as an unknown run; with
- * keys, signed as general 2, so the receiver's signature check is part of it (the sender's is not).
- */
-async function sendOrderRtt(
-  peers: PeerClients,
-  keyDir: string | undefined,
-  c: Case,
-  samples: number,
-): Promise<number> {
-  const batch = {
-    runId: 'bench-rtt',
-    round: c.t,
-    sender: 2,
-    receiver: 1,
-    values: new Array<Order>(batchSize(c.n, c.t)).fill('ATTACK'),
-  };
-  const signature =
-    keyDir === undefined
-      ? undefined
-      : ed25519Signer(loadPrivateKey(privateKeyPath(keyDir, generalKeyName(2)))).sign(batchBytes(batch));
-  const request = {
-    ...batch,
-    values: batch.values.map(toWire),
-    ...(signature === undefined ? {} : { signature }),
-  };
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    try {
-      await peers.call(1, 'SendOrder', request, 5000);
-    } catch (error) {
-      if ((error as PeerCallError).code !== 5 /* NOT_FOUND: the expected refusal */) throw error;
+async function measureFloor(c: Case, log: (line: string) => void): Promise<{ median: number; cpu: number }> {
+  const algorithm = c.algorithm ?? 'om';
+  const floor = await FloorCluster.start(c.n, c.t, floorPayloads(algorithm, c.n, c.t));
+  try {
+    await floor.once();
+    const cpu = () => Array.from({ length: c.n }, (_, id) => cpuMs(floor.pid(id))).reduce((a, b) => a + b, 0);
+    const before = cpu();
+    const times: number[] = [];
+    for (let i = 0; i < c.runs; i++) {
+      times.push(await floor.once());
+      log(`n=${c.n} t=${c.t}: floor run ${i + 1}/${c.runs}`);
     }
-    times.push(performance.now() - started);
+    return { median: quantile(times, 0.5), cpu: (cpu() - before) / c.runs };
+  } finally {
+    await floor.stop();
   }
-  return quantile(times, 0.5);
 }
 
 async function measure(c: Case, log: (line: string) => void): Promise<Row> {
@@ -132,24 +96,16 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     roundTimeoutMs: 120_000,
     logDir,
     compiled: true,
-    env: { LOG_VALUES: c.logValues ?? 'auto' },
+    env: { LOG_VALUES: c.logValues ?? 'auto', PEER_CALLS: c.calls ?? 'stream' },
     auth: c.auth ?? true,
   });
-  const peers = new PeerClients(cluster.peers);
+  const peers = cluster.clients();
   try {
     await waitForGenerals(peers, 120_000);
     const startMs = performance.now() - started;
     log(`n=${c.n} t=${c.t}: ${c.n} generals healthy in ${startMs.toFixed(0)} ms; warming up`);
-    // The generals authenticate by default: the cluster's ephemeral client key signs each run.
     const algorithm = c.algorithm ?? 'om';
-    const request = {
-      n: c.n,
-      t: c.t,
-      order: 'ATTACK' as const,
-      roster: new Map(),
-      algorithm,
-      control: cluster.control,
-    };
+    const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map(), algorithm };
     await runOnCluster(peers, request);
     const clusterCpu = () =>
       Array.from({ length: c.n }, (_, id) => cpuMs(cluster.pid(id))).reduce((a, b) => a + b, 0);
@@ -167,9 +123,11 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       log(`n=${c.n} t=${c.t}: run ${i + 1}/${c.runs} ${result.elapsedMs.toFixed(1)} ms`);
     }
     const cpuMsPerRun = (clusterCpu() - cpuBefore) / c.runs;
-    const rttMsMedian = await sendOrderRtt(peers, cluster.keyDir, c, 50);
-    const runMsMedian = quantile(times, 0.5);
     const rss = Array.from({ length: c.n }, (_, id) => peakRssMb(cluster.pid(id)));
+    peers.close();
+    await cluster.stop();
+    const floor = await measureFloor(c, log);
+    const runMsMedian = quantile(times, 0.5);
     // With everyone loyal, SM sends each lieutenant the order and has it relay it once.
     const expected =
       algorithm === 'sm' ? c.n - 1 + (c.t > 0 ? (c.n - 1) * (c.n - 2) : 0) : logicalMessages(c.n, c.t);
@@ -178,14 +136,17 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       t: c.t,
       algorithm,
       auth: c.auth === false ? 'off' : 'on',
+      calls: c.calls ?? 'stream',
       logValues: c.logValues ?? 'auto',
       runs: c.runs,
       startMs,
       runMsMedian,
       runMsP95: quantile(times, 0.95),
       cpuMsPerRun,
-      rttMsMedian,
-      floorRatio: runMsMedian / ((c.t + 1) * rttMsMedian),
+      cpuUsPerBatch: (cpuMsPerRun * 1000) / rpcs,
+      floorMsMedian: floor.median,
+      floorCpuMsPerRun: floor.cpu,
+      floorRatio: runMsMedian / floor.median,
       rpcs,
       messages,
       peakRssMb: Math.max(...rss),
@@ -198,43 +159,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
   }
 }
 
-function table(rows: Row[]): string {
-  const head = [
-    'n',
-    't',
-    'algorithm',
-    'auth',
-    'log lines',
-    'runs',
-    'start ms',
-    'run ms median',
-    'run ms p95',
-    'CPU ms per run (all generals)',
-    'SendOrder rtt ms',
-    'run / (t+1) rtt',
-    'RPCs',
-    'messages',
-    'peak RSS MB/general',
-    'agreed',
-  ];
-  const body = rows.map((r) => [
-    String(r.n),
-    String(r.t),
-    r.algorithm.toUpperCase(),
-    r.auth,
-    r.logValues,
-    String(r.runs),
-    r.startMs.toFixed(0),
-    r.runMsMedian.toFixed(1),
-    r.runMsP95.toFixed(1),
-    r.cpuMsPerRun.toFixed(0),
-    r.rttMsMedian.toFixed(2),
-    r.floorRatio.toFixed(1),
-    r.rpcs.toLocaleString('en-US'),
-    r.messages.toLocaleString('en-US'),
-    r.peakRssMb.toFixed(0),
-    r.agreed ? 'yes' : 'NO',
-  ]);
+function markdown(head: readonly string[], body: readonly (readonly string[])[]): string {
   return [
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
@@ -242,21 +167,110 @@ function table(rows: Row[]): string {
   ].join('\n');
 }
 
+function table(rows: readonly Row[]): string {
+  const head = [
+    'n',
+    't',
+    'algorithm',
+    'auth',
+    'calls',
+    'log lines',
+    'runs',
+    'start ms',
+    'run ms median',
+    'run ms p95',
+    'floor ms median',
+    'run / floor',
+    'CPU ms per run (all generals)',
+    'floor CPU ms per run',
+    'CPU µs per batch',
+    'batches',
+    'messages',
+    'peak RSS MB/general',
+    'agreed',
+  ];
+  return markdown(
+    head,
+    rows.map((r) => [
+      String(r.n),
+      String(r.t),
+      r.algorithm.toUpperCase(),
+      r.auth === 'on' ? 'mTLS' : 'off',
+      r.calls,
+      r.logValues,
+      String(r.runs),
+      r.startMs.toFixed(0),
+      r.runMsMedian.toFixed(1),
+      r.runMsP95.toFixed(1),
+      r.floorMsMedian.toFixed(1),
+      r.floorRatio.toFixed(2),
+      r.cpuMsPerRun.toFixed(0),
+      r.floorCpuMsPerRun.toFixed(0),
+      r.cpuUsPerBatch.toFixed(0),
+      r.rpcs.toLocaleString('en-US'),
+      r.messages.toLocaleString('en-US'),
+      r.peakRssMb.toFixed(0),
+      r.agreed ? 'yes' : 'NO',
+    ]),
+  );
+}
+
+function startUpTable(startUp: StartUp): string {
+  return markdown(
+    ['start-up', 'median ms', 'runs'],
+    [
+      ['10 generals spawned to all healthy', startUp.healthyMs.toFixed(0), String(startUp.samples)],
+      ['`npm start`, typed to verdict', startUp.npmStartMs.toFixed(0), String(startUp.samples)],
+    ],
+  );
+}
+
 const caseText = (c: Case) =>
-  `${c.n}:${c.t}:${c.runs}:${c.logValues ?? 'auto'}:${c.algorithm ?? 'om'}:${c.auth === false ? 'off' : 'on'}`;
+  `${c.n}:${c.t}:${c.runs}:${c.logValues ?? 'auto'}:${c.algorithm ?? 'om'}:${c.auth === false ? 'off' : 'on'}:${c.calls ?? 'stream'}`;
 
-const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH]]]] ...]
+const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS]]]]] ...] [--no-start-up]
 
-Starts real general processes on loopback per case, runs OM(t) or SM(t) repeatedly on one cluster
-and prints a table (or, with --json, an array with one object per case). LOG_VALUES: auto, all or
-batch; ALGORITHM: om or sm; AUTH: on (Ed25519 on every batch and request) or off.
+Starts real general processes on loopback per case, runs OM(t) or SM(t) repeatedly on one cluster,
+then the same batches between the same number of processes over bare grpc-js (the floor), and
+prints a table (or, with --json, an object with one row per case). LOG_VALUES: auto, all or batch;
+ALGORITHM: om or sm; AUTH: on (mutual TLS) or off; CALLS: stream (one per peer) or unary (a call
+per batch). Then, unless --no-start-up, the start-up times: 10 generals to healthy, and npm start.
 Default cases: ${CASES.map(caseText).join(', ')}.`;
+
+function parseCase(text: string): Case {
+  const [nText, tText, runsText, logValues = 'auto', algorithm = 'om', auth = 'on', calls = 'stream'] =
+    text.split(':');
+  const [n, t, runs] = [nText, tText, runsText ?? '10'].map(Number);
+  if (
+    !Number.isInteger(n) ||
+    !Number.isInteger(t) ||
+    !Number.isInteger(runs) ||
+    !['auto', 'all', 'batch'].includes(logValues) ||
+    (algorithm !== 'om' && algorithm !== 'sm') ||
+    (auth !== 'on' && auth !== 'off') ||
+    (calls !== 'stream' && calls !== 'unary')
+  ) {
+    throw new Error(
+      `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS]]]]] with LOG_VALUES auto, all or batch, ALGORITHM om or sm, AUTH on or off, CALLS stream or unary`,
+    );
+  }
+  return {
+    n: n ?? 0,
+    t: t ?? 0,
+    runs: runs ?? 10,
+    logValues: logValues as 'auto' | 'all' | 'batch',
+    algorithm,
+    auth: auth === 'on',
+    calls,
+  };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean' },
       case: { type: 'string', multiple: true },
+      'no-start-up': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -264,37 +278,16 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const cases = (values.case ?? []).map((text): Case => {
-    const [nText, tText, runsText, logValues = 'auto', algorithm = 'om', auth = 'on'] = text.split(':');
-    const [n, t, runs] = [nText, tText, runsText ?? '10'].map(Number);
-    if (
-      !Number.isInteger(n) ||
-      !Number.isInteger(t) ||
-      !Number.isInteger(runs) ||
-      !['auto', 'all', 'batch'].includes(logValues) ||
-      (algorithm !== 'om' && algorithm !== 'sm') ||
-      (auth !== 'on' && auth !== 'off')
-    ) {
-      throw new Error(
-        `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH]]]] with LOG_VALUES auto, all or batch, ALGORITHM om or sm, AUTH on or off`,
-      );
-    }
-    return {
-      n: n ?? 0,
-      t: t ?? 0,
-      runs: runs ?? 10,
-      logValues: logValues as 'auto' | 'all' | 'batch',
-      algorithm,
-      auth: auth === 'on',
-    };
-  });
+  const cases = (values.case ?? []).map(parseCase);
   const rows: Row[] = [];
   const progress = (line: string) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
   };
   for (const c of cases.length > 0 ? cases : CASES) rows.push(await measure(c, progress));
+  const startUp = values['no-start-up'] ? undefined : await measureStartUp(progress);
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  console.log(values.json ? JSON.stringify(rows, null, 2) : table(rows));
+  if (values.json) console.log(JSON.stringify({ cases: rows, startUp }, null, 2));
+  else console.log([table(rows), ...(startUp === undefined ? [] : ['', startUpTable(startUp)])].join('\n'));
 }
 
 await main();

@@ -113,13 +113,13 @@ async function main(): Promise<void> {
   }
   const kb = (row.htmlBytes / 1024).toFixed(0);
   process.stdout.write(
-    [
+    `${[
       `report of n=${n}, t=${t}: ${row.batches.toLocaleString('en-US')} batches, ${row.values.toLocaleString('en-US')} values, ${row.lies.toLocaleString('en-US')} lies; ${kb} KB${row.aggregated ? ', arrows aggregated per (round, sender)' : ''}`,
       `  simulate ${row.simulateMs} ms, model ${row.modelMs} ms, HTML ${row.renderMs} ms`,
       `  Chromium, ${opens} opens: drawn ${row.drawMsMedian} ms after navigation (median; max ${row.drawMsMax} ms), ${row.openWallMsMedian} ms wall per open`,
       `  switching the EIG tree to lieutenant ${n - 1}: ${row.switchLieutenantMs} ms`,
       `  budget ${BUDGET_MS} ms: ${row.withinBudget ? 'met' : 'MISSED'}`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 }
 
