@@ -10,7 +10,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureKeyDir, KeyFileError, type WrittenKeys } from './src/auth/keys.js';
+import { ensureClusterCredentials, type IssuedCredentials } from './src/auth/cluster-ca.js';
+import { KeyFileError } from './src/auth/key-files.js';
 import {
   COMPOSE_USAGE,
   ComposeArgumentError,
@@ -44,11 +45,12 @@ function prepareLogsDir(logsDir: string): string {
 }
 
 /** What happened to the keys, for the user: which pairs were made now and which were kept. */
-function keysReport(keyDir: string, written: WrittenKeys): string {
+function keysReport(keyDir: string, written: IssuedCredentials): string {
   const list = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
   return (
-    `Keys in ${keyDir}: created ${list(written.created)}; kept ${list(written.kept)}.\n` +
-    '  Private keys are mode 0600 and never leave keys/private; delete keys/ and rerun to rotate them.\n'
+    `Keys in ${keyDir}: created ${list(written.created)}; kept ${list(written.kept)}; ` +
+    `${written.newAuthority ? 'a new' : 'the existing'} cluster CA issued every certificate.\n` +
+    '  Private keys are mode 0600 and never leave keys/private (the CA key, keys/ca); delete keys/ and rerun to rotate them.\n'
   );
 }
 
@@ -69,7 +71,7 @@ function ownershipNote(): string {
   return '';
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   let request: ReturnType<typeof parseGenerateComposeArgs>;
   try {
     request = parseGenerateComposeArgs(argv);
@@ -94,7 +96,8 @@ export function main(argv: readonly string[]): number {
   if (options.auth) {
     const keyDir = join(dirname(outPath), 'keys');
     try {
-      keysNote = keysReport(keyDir, ensureKeyDir(keyDir, options.generals)) + ownershipNote();
+      keysNote =
+        keysReport(keyDir, await ensureClusterCredentials(keyDir, options.generals)) + ownershipNote();
     } catch (error) {
       const fileSystemError = typeof (error as NodeJS.ErrnoException).code === 'string';
       if (!(error instanceof KeyFileError) && !fileSystemError) throw error;
@@ -126,5 +129,5 @@ export function main(argv: readonly string[]): number {
 
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

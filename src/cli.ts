@@ -1,35 +1,62 @@
 #!/usr/bin/env node
-import { checkCommand, checkHelp } from './commands/check.js';
-import { clientCommand, clientHelp } from './commands/client.js';
 import { wantsHelp } from './commands/flags.js';
-import { generalCommand, generalHelp } from './commands/general.js';
-import { localCommand, localHelp } from './commands/local.js';
-import { reportCommand, reportHelp } from './commands/report.js';
-import { simulateCommand, simulateHelp } from './commands/simulate.js';
 import { ConfigError } from './config/config.js';
-import { GeneralsUnreachableError } from './net/cluster-client.js';
-import { ListenError } from './net/general-server.js';
+import { GeneralsUnreachableError, ListenError } from './net/errors.js';
 
-const COMMANDS = {
+interface Command {
+  readonly summary: string;
+  /** Loaded only when chosen: a general starting in a container should not compile the report. */
+  readonly load: () => Promise<{ run: (argv: readonly string[]) => number | Promise<number>; help: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
   general: {
-    run: () => generalCommand(),
-    help: generalHelp,
     summary: 'run one general (a gRPC server) from env',
+    load: async () => {
+      const m = await import('./commands/general.js');
+      return { run: () => m.generalCommand(), help: m.generalHelp };
+    },
   },
-  client: { run: clientCommand, help: clientHelp, summary: 'run OM(t) once on running generals' },
-  local: { run: localCommand, help: localHelp, summary: 'start N generals on loopback, run once, stop them' },
-  simulate: { run: simulateCommand, help: simulateHelp, summary: 'the same run in one process, in memory' },
+  client: {
+    summary: 'run OM(t) or SM(t) once on running generals',
+    load: async () => {
+      const m = await import('./commands/client.js');
+      return { run: m.clientCommand, help: m.clientHelp };
+    },
+  },
+  local: {
+    summary: 'start N generals on loopback, run once, stop them',
+    load: async () => {
+      const m = await import('./commands/local.js');
+      return { run: m.localCommand, help: m.localHelp };
+    },
+  },
+  simulate: {
+    summary: 'the same run in one process, in memory',
+    load: async () => {
+      const m = await import('./commands/simulate.js');
+      return { run: m.simulateCommand, help: m.simulateHelp };
+    },
+  },
   check: {
-    run: checkCommand,
-    help: checkHelp,
-    summary: 'exhaustively check OM(t) in process for n, t ranges',
+    summary: 'exhaustively check OM(t) or SM(t) in process for n, t ranges',
+    load: async () => {
+      const m = await import('./commands/check.js');
+      return { run: m.checkCommand, help: m.checkHelp };
+    },
   },
-  report: { run: reportCommand, help: reportHelp, summary: 'write an HTML report of a run from its logs' },
-} as const;
+  report: {
+    summary: 'write an HTML report of a run from its logs',
+    load: async () => {
+      const m = await import('./commands/report.js');
+      return { run: m.reportCommand, help: m.reportHelp };
+    },
+  },
+};
 
 const USAGE = `usage: byzantine <command> [flags]
 
-Byzantine Generals (Lamport, Shostak and Pease, 1982): OM(t) among real processes over gRPC.
+Byzantine Generals (Lamport, Shostak and Pease, 1982): OM(t) and SM(t) among real processes over gRPC.
 
 commands:
 ${Object.entries(COMMANDS)
@@ -44,19 +71,20 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = (COMMANDS as Record<string, (typeof COMMANDS)[keyof typeof COMMANDS]>)[name];
+  const command = COMMANDS[name];
   if (command === undefined) {
     process.stderr.write(
       `byzantine: unknown command "${name}": expected one of ${Object.keys(COMMANDS).join(', ')}\n`,
     );
     return 2;
   }
+  const { run, help } = await command.load();
   if (wantsHelp(rest)) {
-    process.stdout.write(`${command.help}\n`);
+    process.stdout.write(`${help}\n`);
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await run(rest);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`byzantine ${name}: ${error.message}\n`);

@@ -6,13 +6,22 @@
  *   node dist/src/healthcheck.js      (the Dockerfile HEALTHCHECK and the compose healthcheck)
  *
  * Env: PORT (default 50051), HEALTHCHECK_SERVICE (default "": the whole server),
- * HEALTHCHECK_TIMEOUT_MS (default 2000).
+ * HEALTHCHECK_TIMEOUT_MS (default 2000). Unless AUTH=off, it speaks mutual TLS as the general
+ * itself, with the general's own ID, PRIVATE_KEY_FILE and CERTS_DIR: a general serves TLS only.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
+import {
+  type ChannelCredentials,
+  type ChannelOptions,
+  Client,
+  credentials,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
+import { loadCredentials } from './auth/credentials.js';
+import { generalHostName, generalIdentity } from './auth/identity.js';
 
 export const HEALTH_DEFAULTS = { port: 50051, service: '', timeoutMs: 2000 } as const;
 
@@ -39,9 +48,17 @@ function loadCheckMethod(): MethodDefinition<CheckRequest, CheckResponse> {
 }
 
 /** Resolves with the serving status ('SERVING', 'NOT_SERVING', ...); rejects when the call fails. */
-export function checkHealth(address: string, service: string, timeoutMs: number): Promise<string> {
+export function checkHealth(
+  address: string,
+  service: string,
+  timeoutMs: number,
+  channel: { credentials: ChannelCredentials; options: ChannelOptions } = {
+    credentials: credentials.createInsecure(),
+    options: {},
+  },
+): Promise<string> {
   const method = loadCheckMethod();
-  const client = new Client(address, credentials.createInsecure());
+  const client = new Client(address, channel.credentials, channel.options);
   return new Promise<string>((resolvePromise, reject) => {
     client.makeUnaryRequest(
       method.path,
@@ -64,13 +81,30 @@ function numberFrom(text: string | undefined, fallback: number): number {
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
+/** The general's own credentials, as its env gives them; plaintext under AUTH=off. */
+function channelOf(env: NodeJS.ProcessEnv): { credentials: ChannelCredentials; options: ChannelOptions } {
+  if (env.AUTH?.trim().toLowerCase() === 'off')
+    return { credentials: credentials.createInsecure(), options: {} };
+  const id = Number(env.ID);
+  if (!Number.isInteger(id) || id < 0) throw new HealthProbeError(`ID "${env.ID ?? ''}" is not a general id`);
+  const own = loadCredentials(
+    { keyFile: env.PRIVATE_KEY_FILE ?? '', certsDir: env.CERTS_DIR ?? '' },
+    generalIdentity(id),
+    0,
+  );
+  return {
+    credentials: credentials.createSsl(own.caPem, own.keyPem, own.certPem),
+    options: { 'grpc.ssl_target_name_override': generalHostName(id) },
+  };
+}
+
 export async function main(env: NodeJS.ProcessEnv): Promise<number> {
   const port = numberFrom(env.PORT, HEALTH_DEFAULTS.port);
   const timeoutMs = numberFrom(env.HEALTHCHECK_TIMEOUT_MS, HEALTH_DEFAULTS.timeoutMs);
   const service = env.HEALTHCHECK_SERVICE ?? HEALTH_DEFAULTS.service;
   const address = `127.0.0.1:${port}`;
   try {
-    const status = await checkHealth(address, service, timeoutMs);
+    const status = await checkHealth(address, service, timeoutMs, channelOf(env));
     process.stdout.write(`${address} ${status}\n`);
     return status === 'SERVING' ? EXIT.serving : EXIT.unhealthy;
   } catch (error) {

@@ -4,14 +4,12 @@
  * Also the container health probe that the compose healthcheck runs.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import {
   COMPOSE_DEFAULTS,
   ComposeArgumentError,
@@ -318,22 +316,32 @@ describe('generate-compose command line', () => {
     assert.equal(statSync(join(cwd, 'cluster', 'logs')).mode & 0o7777, 0o1777);
   });
 
-  it('makes a key pair per general and one for the client beside the file: private ones 0600', () => {
+  it('makes a CA, a key per general and one for the client, and a certificate for each: keys 0600', () => {
     const cwd = mkdtempSync(join(work, 'keys-'));
     const result = runGenerator(['4', '1', '--out', 'cluster/compose.yaml'], cwd);
     assert.equal(result.status, 0, result.stderr);
-    const names = ['client', 'general_0', 'general_1', 'general_2', 'general_3'];
-    assert.match(result.stdout, new RegExp(`created ${names.join(', ')}; kept none`));
+    const names = ['general_0', 'general_1', 'general_2', 'general_3', 'client'];
+    assert.match(result.stdout, new RegExp(`created ${names.join(', ')}; kept none; a new cluster CA`));
     const keys = join(cwd, 'cluster', 'keys');
     assert.deepEqual(readdirSync(join(keys, 'private')).sort(), names.map((name) => `${name}.pem`).sort());
-    assert.deepEqual(readdirSync(join(keys, 'public')).sort(), names.map((name) => `${name}.pem`).sort());
+    assert.deepEqual(
+      readdirSync(join(keys, 'public')).sort(),
+      [...names.map((name) => `${name}.pem`), 'ca.pem', 'certs.pem'].sort(),
+    );
     assert.equal(statSync(join(keys, 'private')).mode & 0o777, 0o700);
+    assert.equal(statSync(join(keys, 'ca', 'ca-key.pem')).mode & 0o777, 0o600);
     for (const name of names) {
       const privatePath = join(keys, 'private', `${name}.pem`);
       assert.equal(statSync(privatePath).mode & 0o777, 0o600, `${name}.pem is 0600`);
       assert.match(readFileSync(privatePath, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
-      assert.match(readFileSync(join(keys, 'public', `${name}.pem`), 'utf8'), /^-----BEGIN PUBLIC KEY-----/);
+      assert.match(readFileSync(join(keys, 'public', `${name}.pem`), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
     }
+    const bundle = readFileSync(join(keys, 'public', 'certs.pem'), 'utf8');
+    assert.equal(
+      bundle.match(/BEGIN CERTIFICATE/g)?.length,
+      names.length,
+      'one certificate each in the bundle',
+    );
     // The compose file names the key files and holds none of their contents.
     const written = readFileSync(join(cwd, 'cluster', 'compose.yaml'), 'utf8');
     assert.doesNotMatch(written, /BEGIN|PRIVATE KEY|MC4CAQAwBQYDK2Vw/);
@@ -347,7 +355,10 @@ describe('generate-compose command line', () => {
     const before = keyOf('general_2');
     const rerun = runGenerator(['5', '1'], cwd);
     assert.equal(rerun.status, 0, rerun.stderr);
-    assert.match(rerun.stdout, /created general_4; kept client, general_0, general_1, general_2, general_3/);
+    assert.match(
+      rerun.stdout,
+      /created general_4; kept general_0, general_1, general_2, general_3, client; the existing cluster CA/,
+    );
     assert.equal(keyOf('general_2'), before, 'a kept key is not rewritten');
     assert.equal(statSync(join(cwd, 'keys', 'private', 'general_4.pem')).mode & 0o777, 0o600);
   });
@@ -417,13 +428,13 @@ describe('compose.yaml', () => {
     assert.deepEqual(secrets, expected);
   });
 
-  it('gives each general exactly its own private key and no other, and every public key read-only', () => {
+  it("gives each general exactly its own private key and no other, and the cluster's certificates read-only", () => {
     for (const [id, name] of generalNames.entries()) {
       const general = mappingAt(services[name], name);
       assert.deepEqual(general.secrets, [`general_${id}_key`], `${name} holds only its own key`);
       const environment = mappingAt(general.environment, `${name}.environment`);
       assert.equal(environment.PRIVATE_KEY_FILE, `/run/secrets/general_${id}_key`);
-      assert.equal(environment.PUBLIC_KEYS_DIR, '/app/keys');
+      assert.equal(environment.CERTS_DIR, '/app/keys');
       assert.equal(environment.AUTH, undefined, 'authentication is on by default');
       assert.ok(
         Array.isArray(general.volumes) && general.volumes.includes('./keys/public:/app/keys:ro'),
@@ -435,14 +446,13 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('gives the client only the client key, run as the host user so it can read it', () => {
+  it("gives the client only the client key and the cluster's certificates, run as the host user", () => {
     const client = mappingAt(services.client, 'client');
     assert.deepEqual(client.secrets, ['client_key']);
-    assert.equal(
-      mappingAt(client.environment, 'client.environment').CLIENT_KEY_FILE,
-      '/run/secrets/client_key',
-    );
-    assert.equal(client.volumes, undefined, 'the client needs no public keys');
+    const environment = mappingAt(client.environment, 'client.environment');
+    assert.equal(environment.CLIENT_KEY_FILE, '/run/secrets/client_key');
+    assert.equal(environment.CERTS_DIR, '/app/keys');
+    assert.deepEqual(client.volumes, ['./keys/public:/app/keys:ro']);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation
     assert.equal(client.user, '${UID:-1000}:${GID:-1000}');
   });
@@ -461,7 +471,7 @@ describe('compose.yaml', () => {
       const environment = mappingAt(entry.environment, `${name}.environment`);
       assert.equal(environment.AUTH, 'off', `${name} AUTH=off`);
       assert.equal(entry.secrets, undefined, `${name} has no secrets`);
-      for (const key of ['PRIVATE_KEY_FILE', 'PUBLIC_KEYS_DIR', 'CLIENT_KEY_FILE']) {
+      for (const key of ['PRIVATE_KEY_FILE', 'CERTS_DIR', 'CLIENT_KEY_FILE']) {
         assert.equal(environment[key], undefined, `${name} has no ${key}`);
       }
       if (name !== 'client') assert.deepEqual(entry.volumes, ['./logs:/app/logs']);
@@ -485,7 +495,7 @@ describe('compose.yaml', () => {
         ROUND_TIMEOUT_MS: '1000',
         LOG_DIR: '/app/logs',
         PRIVATE_KEY_FILE: `/run/secrets/general_${id}_key`,
-        PUBLIC_KEYS_DIR: '/app/keys',
+        CERTS_DIR: '/app/keys',
       });
       assert.deepEqual(general.command, ['general']);
       assert.equal(general.entrypoint, undefined, 'generals use the image entrypoint');
@@ -539,6 +549,7 @@ describe('compose.yaml', () => {
       PEERS: peers,
       TRAITORS: '3:equivocate,4:flip,7:random:9',
       CLIENT_KEY_FILE: '/run/secrets/client_key',
+      CERTS_DIR: '/app/keys',
     });
     assert.deepEqual(client.depends_on, generalNames);
     assert.equal(client.restart, undefined);
@@ -613,52 +624,5 @@ describe('the YAML emitter', () => {
     const text = emitYaml(tricky);
     assert.match(text, /^plain: general-0:50051,general-1:50051$/m);
     assert.deepEqual(parseYamlSubset(text), tricky);
-  });
-});
-
-describe('the container healthcheck (src/healthcheck.ts)', () => {
-  let server: Server | undefined;
-  let port = 0;
-  const health = new HealthImplementation({ '': 'SERVING' });
-
-  before(async () => {
-    const grpcServer = new Server();
-    health.addToServer(grpcServer);
-    port = await new Promise<number>((resolvePort, reject) => {
-      grpcServer.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-        error === null ? resolvePort(bound) : reject(error),
-      );
-    });
-    server = grpcServer;
-  });
-  after(() => server?.forceShutdown());
-
-  const probe = (env: Record<string, string>) =>
-    // Asynchronous (not spawnSync): the gRPC server answering the probe lives in this process.
-    new Promise<{ status: number | null; stdout: string }>((resolveProbe) => {
-      const child = execFile(
-        process.execPath,
-        ['--import', TSX, join(ROOT, 'src', 'healthcheck.ts')],
-        { env: { ...process.env, ...env }, cwd: ROOT },
-        (error, stdout) => resolveProbe({ status: error === null ? 0 : child.exitCode, stdout }),
-      );
-    });
-
-  const statuses: readonly (readonly [ServingStatus, number])[] = [
-    ['SERVING', 0],
-    ['NOT_SERVING', 1],
-  ];
-  for (const [status, exit] of statuses) {
-    it(`exits ${exit} when the health service says ${status}`, async () => {
-      health.setStatus('', status);
-      const result = await probe({ PORT: `${port}` });
-      assert.equal(result.status, exit, result.stdout);
-      assert.match(result.stdout, new RegExp(status));
-    });
-  }
-
-  it('exits 1 when nothing answers on the port', async () => {
-    const result = await probe({ PORT: '1', HEALTHCHECK_TIMEOUT_MS: '1000' });
-    assert.equal(result.status, 1, result.stdout);
   });
 });

@@ -71,15 +71,16 @@ describe("a general's env (parseGeneralEnv)", () => {
         LOG_DIR: '/tmp/x',
         ROUND_TIMEOUT_MS: '250',
         PRIVATE_KEY_FILE: '/run/secrets/general_2_key',
-        PUBLIC_KEYS_DIR: '/app/keys',
+        CERTS_DIR: '/app/keys',
       },
       seed,
     );
     assert.deepEqual(config.auth, {
       mode: 'on',
-      privateKeyFile: '/run/secrets/general_2_key',
-      publicKeysDir: '/app/keys',
+      keyFile: '/run/secrets/general_2_key',
+      certsDir: '/app/keys',
     });
+    assert.equal(config.peerCalls, 'stream');
     assert.equal(config.id, 2);
     assert.equal(config.peers.length, 4);
     assert.deepEqual(config.peers[3], { host: '127.0.0.1', port: 50054 });
@@ -145,11 +146,27 @@ describe("a general's env (parseGeneralEnv)", () => {
   });
 });
 
-describe("a general's keys (AUTH, PRIVATE_KEY_FILE, PUBLIC_KEYS_DIR)", () => {
-  test('no keys and AUTH unset: refused, both key variables named with AUTH=off as the way out', () => {
+describe("a general's credentials (AUTH, PRIVATE_KEY_FILE, CERTS_DIR)", () => {
+  test('no credentials and AUTH unset: refused, both variables named with AUTH=off as the way out', () => {
     const problems = problemsOf(() => parseGeneralEnv({ ID: '1', PEERS: PEERS4 }));
-    assertProblems(problems, [/^PRIVATE_KEY_FILE: is required/, /^PUBLIC_KEYS_DIR: is required/]);
+    assertProblems(problems, [/^PRIVATE_KEY_FILE: is required/, /^CERTS_DIR: is required/]);
     for (const problem of problems) assert.match(problem, /AUTH=off/);
+  });
+
+  test('PUBLIC_KEYS_DIR from before mutual TLS: CERTS_DIR is asked for, saying the old one is not read', () => {
+    const problems = problemsOf(() =>
+      parseGeneralEnv({ ID: '1', PEERS: PEERS4, PRIVATE_KEY_FILE: 'k.pem', PUBLIC_KEYS_DIR: '/app/keys' }),
+    );
+    assertProblems(problems, [/^CERTS_DIR: is required: .*PUBLIC_KEYS_DIR is no longer read/]);
+  });
+
+  test('PEER_CALLS: stream by default, unary on request, nothing else', () => {
+    const env = { ID: '1', PEERS: PEERS4, AUTH: 'off' };
+    assert.equal(parseGeneralEnv({ ...env, PEER_CALLS: 'unary' }).peerCalls, 'unary');
+    assertProblems(
+      problemsOf(() => parseGeneralEnv({ ...env, PEER_CALLS: 'pigeon' })),
+      [/^PEER_CALLS: expected stream or unary/],
+    );
   });
 
   test('AUTH=off needs no keys, and says so in the config', () => {
@@ -165,22 +182,32 @@ describe("a general's keys (AUTH, PRIVATE_KEY_FILE, PUBLIC_KEYS_DIR)", () => {
 });
 
 describe('the client flags (parseClientConfig)', () => {
-  test('without --key or CLIENT_KEY_FILE: refused, unless --auth off', () => {
+  test('without --key and --certs (or CLIENT_KEY_FILE and CERTS_DIR): refused, unless --auth off', () => {
     const flags = { order: 'ATTACK', t: '1', peers: PEERS4 };
     assertProblems(
       problemsOf(() => parseClientConfig(flags, {})),
-      [/^--key \(or CLIENT_KEY_FILE\): is required.*--auth off/],
+      [
+        /^--key \(or CLIENT_KEY_FILE\): is required.*--auth off/,
+        /^--certs \(or CERTS_DIR\): is required.*--auth off/,
+      ],
     );
     assert.deepEqual(parseClientConfig({ ...flags, auth: 'off' }, {}).auth, { mode: 'off' });
     assert.deepEqual(parseClientConfig(flags, { AUTH: 'off' }).auth, { mode: 'off' });
-    assert.deepEqual(parseClientConfig({ ...flags, key: 'k.pem' }, {}).auth, {
+    assert.deepEqual(parseClientConfig({ ...flags, key: 'k.pem' }, { CERTS_DIR: 'keys/public' }).auth, {
       mode: 'on',
       keyFile: 'k.pem',
+      certsDir: 'keys/public',
     });
   });
 
   test('--algorithm sm: n=4, t=2 is accepted; the same run under OM is refused pointing at sm', () => {
-    const flags = { order: 'ATTACK', t: '2', peers: PEERS4, key: 'keys/private/client.pem' };
+    const flags = {
+      order: 'ATTACK',
+      t: '2',
+      peers: PEERS4,
+      key: 'keys/private/client.pem',
+      certs: 'keys/public',
+    };
     const sm = parseClientConfig({ ...flags, algorithm: 'SM' }, {});
     assert.equal(sm.algorithm, 'sm');
     assert.equal(sm.t, 2);
@@ -205,7 +232,12 @@ describe('the client flags (parseClientConfig)', () => {
   test('good flags, peers and traitors from env', () => {
     const config = parseClientConfig(
       { order: 'attack', t: '1' },
-      { PEERS: PEERS4, TRAITORS: '2:flip', CLIENT_KEY_FILE: 'keys/private/client.pem' },
+      {
+        PEERS: PEERS4,
+        TRAITORS: '2:flip',
+        CLIENT_KEY_FILE: 'keys/private/client.pem',
+        CERTS_DIR: 'keys/public',
+      },
       seed,
     );
     assert.equal(config.n, 4);

@@ -1,5 +1,14 @@
-import { type KeyObject, sign, verify } from 'node:crypto';
-import type { Signer, Verifier } from '../core/signatures.js';
+import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import type { Signer, Verifier } from '../core/sm/signatures.js';
+
+export interface KeyPair {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+export function newKeyPair(): KeyPair {
+  return generateKeyPairSync('ed25519');
+}
 
 /** Ed25519 takes no digest name: node:crypto signs the message itself (pass null). */
 export function ed25519Signer(privateKey: KeyObject): Signer {

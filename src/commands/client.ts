@@ -1,12 +1,13 @@
-import { clientControl } from '../auth/client-key.js';
 import { parseClientConfig } from '../config/config.js';
 import { COMMANDER } from '../core/paths.js';
-import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
+import { runOnCluster } from '../net/cluster-client.js';
+import { GeneralsUnreachableError } from '../net/errors.js';
 import { PeerClients } from '../net/peers.js';
 import { traceFromCluster } from '../net/trace-client.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
 import { TerminalProgress } from '../progress/terminal.js';
 import { summarize } from '../run/result.js';
+import { clientSecurity } from './credentials.js';
 import { type FlagSpec, helpText, parseFlags } from './flags.js';
 import { announceSeeds, printResult, warnShape } from './output.js';
 import { clientRepeat, isRepeat, REPEAT_FLAGS, REPEAT_HELP } from './repeat.js';
@@ -37,12 +38,17 @@ const FLAGS: FlagSpec = {
   'allow-unsafe': { type: 'boolean', help: 'run even when n <= 3t, and report what fails' },
   key: {
     type: 'string',
-    help: "the client's Ed25519 private key, PEM (keys/private/client.pem)",
+    help: "the client's private key, PEM (keys/private/client.pem)",
     default: '$CLIENT_KEY_FILE',
+  },
+  certs: {
+    type: 'string',
+    help: "the cluster's certificates: a directory with ca.pem and certs.pem (keys/public)",
+    default: '$CERTS_DIR',
   },
   auth: {
     type: 'string',
-    help: 'off: send unsigned requests, to generals run with AUTH=off',
+    help: 'off: plaintext, no certificates, for generals run with AUTH=off',
     default: '$AUTH or on',
   },
   ...REPEAT_FLAGS,
@@ -51,7 +57,7 @@ const FLAGS: FlagSpec = {
 
 export const clientHelp = helpText(
   'byzantine client --order ATTACK|RETREAT --t N [flags]',
-  'Runs OM(t) or SM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client signature (each named, with why).',
+  'Runs OM(t) or SM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client certificate (each named, with why).',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${REPEAT_HELP.client}`,
 );
@@ -60,17 +66,15 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
   if (isRepeat(flags)) return clientRepeat(refuseReportWithRepeat(flags));
   const { config, report } = withReportFlag(flags, (rest) => parseClientConfig(rest, process.env));
-  const control = clientControl(config.auth);
   announceSeeds(config.roster, config.json);
   warnShape(config.n, config.t, config.roster.size, config.json, config.algorithm);
-  const peers = new PeerClients(config.peers);
+  const peers = new PeerClients(config.peers, clientSecurity(config.auth, config.n));
   // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
   const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
   try {
     const unreachable = await waitForLieutenants(progress, config.waitMs, config.json);
     const facts = await runOnCluster(peers, {
       ...config,
-      control,
       unreachable,
       onLieutenantsJoined: progress.onLieutenantsJoined,
     });

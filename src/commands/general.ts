@@ -1,10 +1,9 @@
 import dotenv from 'dotenv';
-import { type GeneralKeys, loadGeneralKeys } from '../auth/general-keys.js';
-import { KeyFileError } from '../auth/keys.js';
-import { ConfigError, type GeneralConfig, parseGeneralEnv } from '../config/config.js';
+import { parseGeneralEnv } from '../config/config.js';
 import { formatStrategy } from '../core/strategy.js';
 import { GeneralLog } from '../log/general-log.js';
 import { GeneralServer } from '../net/general-server.js';
+import { generalSecurity } from './credentials.js';
 
 export const generalHelp = `usage: byzantine general
 
@@ -18,21 +17,26 @@ environment:
   HOST               address to bind (default 0.0.0.0)
   LOG_DIR            where general_<ID>_intermediate.log and general_<ID>_events.jsonl go (default ./logs)
   ROUND_TIMEOUT_MS   round deadline; a value missing by then counts as RETREAT (default 1000)
+  PEER_CALLS         stream (default): one long-lived stream to each peer, kept across runs; unary:
+                     a SendOrder call per batch (to measure what the streams gain, or for networks
+                     that do not carry long-lived streams)
   LOG_VALUES         auto (default), all or batch: a log line per value received, or one per batch
                      (auto: per value unless a lieutenant holds more than 2,000 values in the run)
   FAULT_CRASH_ROUND  injected fault: exit (status 70) when this round starts (0: on joining a run)
   FAULT_DELAY_MS     injected fault: hold back every outgoing batch this long; past the receiver's
                      round deadline it is refused and counts as missing
   FAULT_DROP_TO      injected fault: comma list of general ids whose batches from this one are lost
-  AUTH               on (default) or off. On: every batch must carry its sender's Ed25519 signature
-                     and RunAlgorithm/ResetLog the client's; anything else is refused (UNAUTHENTICATED).
-                     Off: nothing is verified, and the general says so in its log at every start
-  PRIVATE_KEY_FILE   this general's Ed25519 private key, PEM (required unless AUTH=off);
-                     generate-compose.ts writes keys/private/general_<ID>.pem
-  PUBLIC_KEYS_DIR    directory of general_<id>.pem for every general and client.pem (required
-                     unless AUTH=off); generate-compose.ts writes keys/public/
+  AUTH               on (default) or off. On: mutual TLS under the cluster CA; a batch must come
+                     from the general its certificate names, and only the client's certificate
+                     may call RunAlgorithm or ResetLog. Off: plaintext, nothing is verified, and
+                     the general says so in its log at every start
+  PRIVATE_KEY_FILE   this general's Ed25519 private key, PEM: its TLS key and its SM signing key
+                     (required unless AUTH=off); generate-compose.ts writes keys/private/general_<ID>.pem
+  CERTS_DIR          the cluster's certificates: ca.pem (the CA) and certs.pem (every general's
+                     and the client's), required unless AUTH=off; generate-compose.ts writes keys/public
 
-GetDecision, GetTrace, WatchRun and health are reads and need no signature. See docs/auth.md.
+GetDecision, GetTrace, WatchRun, health and reflection need any certificate of the cluster.
+See docs/auth.md.
 
 Stops gracefully on SIGTERM or SIGINT (a second signal forces it).`;
 
@@ -42,14 +46,14 @@ export async function generalCommand(): Promise<number> {
   // Whoever reads our stdout may go away first (a closed pipe); that must not crash the general.
   process.stdout.on('error', () => {});
   const config = parseGeneralEnv(process.env);
-  const keys = keysOf(config);
-  if (keys === undefined) {
+  const security = generalSecurity(config.auth, config.id, config.peers.length);
+  if (security.mode === 'off') {
     process.stderr.write(
-      `general ${config.id}: WARNING: AUTH=off: nothing is verified; any process that can reach this general can speak for another general or the client\n`,
+      `general ${config.id}: WARNING: AUTH=off: plaintext, nothing is verified; any process that can reach this general can speak for another general or the client\n`,
     );
   }
   const log = new GeneralLog(config.logDir, config.id, config.valueLines);
-  const server = new GeneralServer(config, log, keys);
+  const server = new GeneralServer(config, log, security);
   const port = await server.listen();
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -81,15 +85,4 @@ export async function generalCommand(): Promise<number> {
       `general ${config.id} (${formatStrategy(config.strategy)}) listening on ${config.host}:${port}, ${config.peers.length} generals\n`,
     );
   });
-}
-
-/** The general's keys, loaded once at start; a bad key file is bad configuration (exit 2). */
-function keysOf(config: GeneralConfig): GeneralKeys | undefined {
-  if (config.auth.mode === 'off') return undefined;
-  try {
-    return loadGeneralKeys(config.auth, config.id, config.peers.length);
-  } catch (error) {
-    if (!(error instanceof KeyFileError)) throw error;
-    throw new ConfigError([`PRIVATE_KEY_FILE / PUBLIC_KEYS_DIR: ${error.message}`]);
-  }
 }

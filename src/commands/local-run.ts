@@ -1,8 +1,9 @@
 import type { LocalConfig, Roster } from '../config/config.js';
 import type { Order } from '../core/order.js';
 import { LocalCluster } from '../local/cluster.js';
-import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';
-import { PeerClients } from '../net/peers.js';
+import { runOnCluster, waitForGenerals } from '../net/cluster-client.js';
+import { GeneralsUnreachableError } from '../net/errors.js';
+import type { PeerClients } from '../net/peers.js';
 import type { ClusterProgress } from '../progress/cluster-progress.js';
 import { type RunResult, summarize } from '../run/result.js';
 import { faultedOf } from './fault-flags.js';
@@ -19,7 +20,7 @@ export async function withLocalCluster<T>(
   use: (cluster: LocalCluster, peers: PeerClients) => Promise<T>,
 ): Promise<T> {
   const cluster = await LocalCluster.start({ ...config, roster });
-  const peers = new PeerClients(cluster.peers);
+  const peers = cluster.clients();
   const interrupt = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: stopping ${config.n} generals\n`);
     peers.close();
@@ -81,7 +82,6 @@ export async function runWithFaults(
     ...config,
     order: run.order,
     roster: run.roster,
-    control: cluster.control,
     expectFailures: new Set(faulted.keys()),
     gone,
     onLieutenantsJoined: run.progress?.onLieutenantsJoined,

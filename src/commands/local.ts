@@ -1,5 +1,5 @@
 import { parseRunConfig } from '../config/config.js';
-import { GeneralsUnreachableError } from '../net/cluster-client.js';
+import { GeneralsUnreachableError } from '../net/errors.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
 import { TerminalProgress } from '../progress/terminal.js';
 import { FAULT_FLAGS, FAULT_HELP } from './fault-flags.js';

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { clientControl } from '../auth/client-key.js';
 import {
   ConfigError,
   type FlagValues,
@@ -11,7 +10,8 @@ import {
   problemsOf,
 } from '../config/config.js';
 import type { Order } from '../core/order.js';
-import { GeneralsUnreachableError, runOnCluster, waitForGenerals } from '../net/cluster-client.js';
+import { runOnCluster, waitForGenerals } from '../net/cluster-client.js';
+import { GeneralsUnreachableError } from '../net/errors.js';
 import { PeerClients } from '../net/peers.js';
 import {
   type DrawnRun,
@@ -27,6 +27,7 @@ import {
 } from '../run/repeat.js';
 import { exitCodeOf, summarize } from '../run/result.js';
 import { simulate } from '../sim/simulate.js';
+import { clientSecurity } from './credentials.js';
 import type { FlagSpec } from './flags.js';
 import { runWithFaults, waitForCluster, withLocalCluster } from './local-run.js';
 
@@ -195,8 +196,7 @@ export async function clientRepeat(flags: FlagValues): Promise<number> {
   const plan: RepeatPlan = { seed, runs, n, t, order, drawStrategies: false };
   const peersText = base.peers.map(formatHostPort).join(',');
   const roundTimeout = base.roundTimeoutMs === undefined ? '' : ` --round-timeout ${base.roundTimeoutMs}`;
-  const control = clientControl(base.auth);
-  const peers = new PeerClients(base.peers);
+  const peers = new PeerClients(base.peers, clientSecurity(base.auth, n));
   try {
     await waitForGenerals(peers, base.waitMs);
     return await repeat(
@@ -205,7 +205,7 @@ export async function clientRepeat(flags: FlagValues): Promise<number> {
       async (drawn) => {
         const replay = `byzantine client --order ${drawn.order} --t ${t} --peers ${peersText} --traitors ${formatRoster(drawn.roster)}${roundTimeout}${unsafeFlag(n, t)}`;
         try {
-          const facts = await runOnCluster(peers, { ...base, control, order: drawn.order });
+          const facts = await runOnCluster(peers, { ...base, order: drawn.order });
           const result = summarize(facts);
           return repeatedRun(drawn, result, exitCodeOf(result), replay);
         } catch (error) {

@@ -130,13 +130,15 @@ const onOff = (what: string) =>
     .refine((s) => s === 'on' || s === 'off', `expected on or off (${what})`)
     .transform((s) => s === 'on');
 
-/** How a general proves and checks who speaks: Ed25519 keys from files, or nothing (AUTH=off). */
-export type GeneralAuth =
+/**
+ * How a member of the cluster proves who it is and checks who speaks: mutual TLS with its private
+ * key and the cluster's certificates (CERTS_DIR: ca.pem and certs.pem), or nothing (AUTH=off).
+ */
+export type MemberAuth =
   | { readonly mode: 'off' }
-  | { readonly mode: 'on'; readonly privateKeyFile: string; readonly publicKeysDir: string };
-
-/** How the client signs its control requests. */
-export type ClientAuth = { readonly mode: 'off' } | { readonly mode: 'on'; readonly keyFile: string };
+  | { readonly mode: 'on'; readonly keyFile: string; readonly certsDir: string };
+export type GeneralAuth = MemberAuth;
+export type ClientAuth = MemberAuth;
 
 export function problemsOf(error: z.ZodError, label: (key: string) => string): string[] {
   return error.issues.map((issue) => {
@@ -159,7 +161,12 @@ export interface GeneralConfig {
   /** Injected faults (FAULT_CRASH_ROUND, FAULT_DELAY_MS, FAULT_DROP_TO); absent when none. */
   readonly faults?: GeneralFaults;
   readonly auth: GeneralAuth;
+  /** How batches travel to peers: one long-lived stream each (the default), or a unary call each. */
+  readonly peerCalls: PeerCalls;
 }
+
+export const PEER_CALLS = ['stream', 'unary'] as const;
+export type PeerCalls = (typeof PEER_CALLS)[number];
 
 /** An optional env var where empty means unset. */
 const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
@@ -178,16 +185,17 @@ const generalEnvSchema = z
     FAULT_CRASH_ROUND: unsetIfEmpty(intIn(0, 20, 'the round at whose start this general exits')),
     FAULT_DELAY_MS: unsetIfEmpty(intIn(0, 600_000, 'how long to hold back each outgoing batch, ms')),
     FAULT_DROP_TO: z.string().default(''),
-    AUTH: onOff('whether to sign and verify every message').default(true),
+    AUTH: onOff('mutual TLS between generals and with the client').default(true),
+    PEER_CALLS: z.enum(PEER_CALLS, { message: `expected ${PEER_CALLS.join(' or ')}` }).default('stream'),
     PRIVATE_KEY_FILE: unsetIfEmpty(z.string().trim()),
+    CERTS_DIR: unsetIfEmpty(z.string().trim()),
     PUBLIC_KEYS_DIR: unsetIfEmpty(z.string().trim()),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH === true) {
       const needed = {
         PRIVATE_KEY_FILE: `this general's Ed25519 private key (PEM); generate-compose.ts writes keys/private/general_${env.ID}.pem`,
-        PUBLIC_KEYS_DIR:
-          "the directory of every general's and the client's public key (general_<id>.pem, client.pem)",
+        CERTS_DIR: `the directory of the cluster's certificates (ca.pem and certs.pem); generate-compose.ts writes keys/public${env.PUBLIC_KEYS_DIR === undefined ? '' : ' (PUBLIC_KEYS_DIR is no longer read: generals speak mutual TLS now)'}`,
       } as const;
       for (const [name, what] of Object.entries(needed)) {
         if (env[name as keyof typeof needed] !== undefined) continue;
@@ -218,7 +226,7 @@ const generalEnvSchema = z
 
 /**
  * A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, ROUND_TIMEOUT_MS, FAULT_*,
- * AUTH (on by default), PRIVATE_KEY_FILE and PUBLIC_KEYS_DIR (required unless AUTH=off).
+ * AUTH (on by default), PRIVATE_KEY_FILE and CERTS_DIR (required unless AUTH=off).
  */
 export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = freshSeed): GeneralConfig {
   const problems: string[] = [];
@@ -242,9 +250,10 @@ export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = fresh
     logDir: e.LOG_DIR,
     roundTimeoutMs: e.ROUND_TIMEOUT_MS,
     valueLines: e.LOG_VALUES,
+    peerCalls: e.PEER_CALLS,
     auth:
-      e.AUTH && e.PRIVATE_KEY_FILE !== undefined && e.PUBLIC_KEYS_DIR !== undefined
-        ? { mode: 'on', privateKeyFile: e.PRIVATE_KEY_FILE, publicKeysDir: e.PUBLIC_KEYS_DIR }
+      e.AUTH && e.PRIVATE_KEY_FILE !== undefined && e.CERTS_DIR !== undefined
+        ? { mode: 'on', keyFile: e.PRIVATE_KEY_FILE, certsDir: e.CERTS_DIR }
         : { mode: 'off' },
     ...generalFaults(e.FAULT_CRASH_ROUND, e.FAULT_DELAY_MS, parseDropList(e.FAULT_DROP_TO).ids),
   };
@@ -282,6 +291,7 @@ export const flagText = {
   algorithm: '--algorithm',
   auth: '--auth',
   key: '--key',
+  certs: '--certs',
 } as const;
 
 const label = (key: string) => (flagText as Record<string, string>)[key] ?? `--${key}`;
@@ -334,8 +344,9 @@ export interface ClientConfig extends RunShape {
 
 const clientSchema = z.object({
   algorithm: algorithmSchema.default('om'),
-  auth: onOff('sign control requests with the client key').default(true),
+  auth: onOff('mutual TLS with the client certificate').default(true),
   key: unsetIfEmpty(z.string().trim()),
+  certs: unsetIfEmpty(z.string().trim()),
   order: orderSchema,
   t: intIn(0, 20, 'the number of traitors to tolerate'),
   peers: peersSchema,
@@ -368,6 +379,7 @@ export function parseClientConfig(
     traitors: flags.traitors ?? env.TRAITORS,
     auth: flags.auth ?? env.AUTH,
     key: flags.key ?? env.CLIENT_KEY_FILE,
+    certs: flags.certs ?? env.CERTS_DIR,
   };
   const parsed = clientSchema.safeParse(input);
   const problems = flagProblems(flags);
@@ -375,16 +387,21 @@ export function parseClientConfig(
     peers: '--peers (or PEERS)',
     auth: '--auth (or AUTH)',
     key: '--key (or CLIENT_KEY_FILE)',
+    certs: '--certs (or CERTS_DIR)',
   };
   if (!parsed.success) problems.push(...problemsOf(parsed.error, (k) => envNames[k] ?? label(k)));
   const authOff =
     String(input.auth ?? '')
       .trim()
       .toLowerCase() === 'off';
-  if (!authOff && String(input.key ?? '').trim() === '') {
-    problems.push(
-      "--key (or CLIENT_KEY_FILE): is required: the client's Ed25519 private key (PEM; generate-compose.ts writes keys/private/client.pem); or --auth off (AUTH=off) for generals that run with AUTH=off",
-    );
+  const needed = {
+    key: "--key (or CLIENT_KEY_FILE): is required: the client's Ed25519 private key (PEM; generate-compose.ts writes keys/private/client.pem)",
+    certs:
+      "--certs (or CERTS_DIR): is required: the directory of the cluster's certificates, ca.pem and certs.pem (generate-compose.ts writes keys/public)",
+  } as const;
+  for (const [name, what] of Object.entries(needed)) {
+    if (authOff || String(input[name as keyof typeof needed] ?? '').trim() !== '') continue;
+    problems.push(`${what}; or --auth off (AUTH=off) for generals that run with AUTH=off`);
   }
   const traitors = parseTraitors(String(input.traitors ?? ''), seed);
   problems.push(...traitors.problems.map((p) => `--traitors (or TRAITORS): ${p}`));
@@ -403,7 +420,10 @@ export function parseClientConfig(
     n: c.peers.length,
     t: c.t,
     algorithm: c.algorithm,
-    auth: c.auth && c.key !== undefined ? { mode: 'on', keyFile: c.key } : { mode: 'off' },
+    auth:
+      c.auth && c.key !== undefined && c.certs !== undefined
+        ? { mode: 'on', keyFile: c.key, certsDir: c.certs }
+        : { mode: 'off' },
     order: c.order,
     roster: traitors.roster,
     allowUnsafe: c.allowUnsafe,
@@ -422,13 +442,13 @@ export interface LocalConfig extends RunShape {
   readonly timeoutMs: number | undefined;
   /** `local` only: injected faults by general id; absent when none. */
   readonly faults?: ReadonlyMap<number, GeneralFaults>;
-  /** `local`: sign and verify with ephemeral keys (on by default). SM signs its chains always. */
+  /** `local`: mutual TLS with an ephemeral cluster CA (on by default). SM needs it for its chains. */
   readonly auth: boolean;
 }
 
 const runSchema = z.object({
   algorithm: algorithmSchema.default('om'),
-  auth: onOff('sign and verify every message with ephemeral keys').default(true),
+  auth: onOff('mutual TLS with an ephemeral cluster CA').default(true),
   generals: intIn(2, 200, 'the number of generals').default(10),
   t: intIn(0, 20, 'the number of traitors to tolerate').optional(),
   order: orderSchema.default(Orders.ATTACK),

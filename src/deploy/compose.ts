@@ -385,7 +385,7 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
     const keys = options.auth
       ? {
           PRIVATE_KEY_FILE: secretPathOf(secret),
-          PUBLIC_KEYS_DIR: COMPOSE_DEFAULTS.containerPublicKeysDir,
+          CERTS_DIR: COMPOSE_DEFAULTS.containerPublicKeysDir,
         }
       : { AUTH: 'off' };
     const volumes = [`${COMPOSE_DEFAULTS.hostLogDir}:${COMPOSE_DEFAULTS.containerLogDir}`];
@@ -434,8 +434,16 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
     environment: {
       PEERS: peers,
       TRAITORS: rosterOf(options.traitors),
-      ...(options.auth ? { CLIENT_KEY_FILE: secretPathOf(CLIENT_SECRET_NAME) } : { AUTH: 'off' }),
+      ...(options.auth
+        ? {
+            CLIENT_KEY_FILE: secretPathOf(CLIENT_SECRET_NAME),
+            CERTS_DIR: COMPOSE_DEFAULTS.containerPublicKeysDir,
+          }
+        : { AUTH: 'off' }),
     },
+    ...(options.auth
+      ? { volumes: [`${COMPOSE_DEFAULTS.hostKeyDir}/public:${COMPOSE_DEFAULTS.containerPublicKeysDir}:ro`] }
+      : {}),
     ...(options.auth ? { secrets: [CLIENT_SECRET_NAME] } : {}),
     depends_on: Array.from({ length: options.generals }, (_, id) => serviceName(id)),
     networks: [COMPOSE_DEFAULTS.network],

@@ -1,14 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ControlSigner } from '../auth/control.js';
-import { CLIENT_KEY_NAME, ensureKeyDir, generalKeyEnv, privateKeyPath } from '../auth/keys.js';
+import { ensureClusterCredentials } from '../auth/cluster-ca.js';
+import { loadCredentials } from '../auth/credentials.js';
+import { CLIENT_IDENTITY } from '../auth/identity.js';
+import { clientCredentialPaths, generalCredentialEnv } from '../auth/layout.js';
 import type { HostPort, Roster } from '../config/config.js';
 import { faultEnv, type GeneralFaults } from '../config/faults.js';
 import { formatStrategy } from '../core/strategy.js';
+import { PeerClients } from '../net/peers.js';
+import { PLAINTEXT, type TransportSecurity } from '../net/transport-security.js';
 
 export interface ClusterSpec {
   readonly n: number;
@@ -22,8 +26,8 @@ export interface ClusterSpec {
   /** Extra environment for every general (e.g. LOG_VALUES). */
   readonly env?: Readonly<Record<string, string>> | undefined;
   /**
-   * Authenticate (the default): ephemeral Ed25519 keys in a fresh temporary directory, removed when
-   * the cluster stops. false: the generals run with AUTH=off and requests go unsigned.
+   * Mutual TLS (the default): an ephemeral cluster CA, keys and certificates in a fresh temporary
+   * directory, removed when the cluster stops. false: the generals run with AUTH=off, in plaintext.
    */
   readonly auth?: boolean | undefined;
   /** Run the compiled generals in dist/ (after `npm run build`) even from source: what the bench measures. */
@@ -34,21 +38,34 @@ const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 3000;
 const TAIL_LINES = 20;
 
-/** The CLI entry beside this module: src/cli.ts under tsx, dist/src/cli.js once compiled. */
+/** The newest modification time of any source file under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const file of readdirSync(dir, { recursive: true })) {
+    if (String(file).endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, String(file))).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The CLI the generals run: the compiled one beside this module (dist/src/cli.js); from source
+ * (under tsx), the compiled build when it is newer than every source file, so that tests and a
+ * developer's `local` start generals in a fraction of the time; otherwise src/cli.ts under tsx.
+ */
 function cliEntry(compiled: boolean): { file: string; nodeArgs: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const js = join(here, '..', 'cli.js');
   if (existsSync(js)) return { file: js, nodeArgs: [] };
   const built = join(here, '..', '..', 'dist', 'src', 'cli.js');
-  if (compiled) {
-    if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  if (compiled && !existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  if (compiled || (existsSync(built) && statSync(built).mtimeMs >= newestSource(join(here, '..')))) {
     return { file: built, nodeArgs: [] };
   }
   return { file: join(here, '..', 'cli.ts'), nodeArgs: ['--import', import.meta.resolve('tsx')] };
 }
 
 /** Free loopback ports, found by binding port 0 and letting go. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
@@ -77,11 +94,14 @@ interface Member {
   readonly exited: Promise<void>;
 }
 
-/** The env that gives general `id` its keys, or turns authentication off. */
+/** The env that gives general `id` its credentials, or turns authentication off. */
 function authEnv(keyDir: string | undefined, id: number): Record<string, string> {
-  if (keyDir === undefined) return { AUTH: 'off', PRIVATE_KEY_FILE: '', PUBLIC_KEYS_DIR: '' };
-  return { AUTH: 'on', ...generalKeyEnv(keyDir, id) };
+  if (keyDir === undefined) return { AUTH: 'off', PRIVATE_KEY_FILE: '', CERTS_DIR: '' };
+  return { AUTH: 'on', ...generalCredentialEnv(keyDir, id) };
 }
+
+/** Certificates for `local` last a day: long enough for any run, short enough not to matter if copied. */
+const LOCAL_CERT_DAYS = 1;
 
 /** N general processes on loopback, started together and always stopped together. */
 export class LocalCluster {
@@ -90,11 +110,16 @@ export class LocalCluster {
   private constructor(
     readonly peers: readonly HostPort[],
     private readonly members: readonly Member[],
-    /** The ephemeral keys (private/, public/, as generate-compose.ts lays them out); none with auth off. */
+    /** The ephemeral credentials (laid out as generate-compose.ts writes them); none with auth off. */
     readonly keyDir: string | undefined,
-    /** Signs control requests with the ephemeral client key; undefined with auth off. */
-    readonly control: ControlSigner | undefined,
+    /** How the client reaches these generals: TLS with the ephemeral client certificate, or plaintext. */
+    readonly security: TransportSecurity,
   ) {}
+
+  /** Clients for every general, with the client's credentials. */
+  clients(): PeerClients {
+    return new PeerClients(this.peers, this.security);
+  }
 
   static async start(spec: ClusterSpec): Promise<LocalCluster> {
     const ports =
@@ -103,16 +128,17 @@ export class LocalCluster {
         : Array.from({ length: spec.n }, (_, i) => (spec.basePort ?? 0) + i);
     const keyDir = spec.auth === false ? undefined : mkdtempSync(join(tmpdir(), 'byzantine-keys-'));
     try {
-      let control: ControlSigner | undefined;
+      let security: TransportSecurity = PLAINTEXT;
       if (keyDir !== undefined) {
-        ensureKeyDir(keyDir, spec.n);
-        control = ControlSigner.fromKeyFile(privateKeyPath(keyDir, CLIENT_KEY_NAME));
+        await ensureClusterCredentials(keyDir, spec.n, { validDays: LOCAL_CERT_DAYS, namesOf: () => [HOST] });
+        const credentials = loadCredentials(clientCredentialPaths(keyDir), CLIENT_IDENTITY, spec.n);
+        security = { mode: 'tls', credentials };
       }
       return new LocalCluster(
         ports.map((port) => ({ host: HOST, port })),
         LocalCluster.spawn(spec, ports, keyDir),
         keyDir,
-        control,
+        security,
       );
     } catch (error) {
       if (keyDir !== undefined) rmSync(keyDir, { recursive: true, force: true });

@@ -16,6 +16,14 @@ export function eventLogPath(logDir: string, id: number): string {
 const pathText = (path: Path) => path.join('>');
 
 /**
+ * What goes into a line of the human log may come from a caller: a line break or other control
+ * character is written as an escape, so that nobody can forge a line of their own.
+ */
+export function loggable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * How the intermediate log shows received values: a line per value (`all`), a line per batch with
  * its values as letters in canonical path order (`batch`), or `auto`: a line per value unless a
  * lieutenant holds more than PER_VALUE_LIMIT values in the run (n=31, t=3 holds 22,766, and a line
@@ -195,12 +203,17 @@ export class GeneralLog {
     return this.files;
   }
 
+  /** Resolves once everything logged so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([this.text.flush(), this.events.flush()]);
+  }
+
   close(): Promise<void> {
     return Promise.all([this.text.close(), this.events.close()]).then(() => undefined);
   }
 
   private line(text: string): void {
-    this.text.add(`${this.now().toISOString()} ${text}`);
+    this.text.add(`${this.now().toISOString()} ${loggable(text)}`);
   }
 
   private event(type: string, fields: Record<string, unknown>): void {

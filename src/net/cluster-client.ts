@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import type { ControlSigner } from '../auth/control.js';
 import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import type { GeneralReport, Roster, RunFacts } from '../run/result.js';
-import { PeerCallError } from './errors.js';
+import { GeneralsUnreachableError, PeerCallError } from './errors.js';
 import type { GetDecisionResponse__Output } from './generated/byzantine/v1/GetDecisionResponse.js';
 import type { RunAlgorithmResponse__Output } from './generated/byzantine/v1/RunAlgorithmResponse.js';
-import { checkHealth, healthClient } from './health.js';
+import { checkHealth } from './health.js';
 import type { PeerClients } from './peers.js';
 import { toOrder, WireOrder, wireAlgorithm } from './proto.js';
-
-export class GeneralsUnreachableError extends Error {
-  override readonly name = 'GeneralsUnreachableError';
-  constructor(readonly failures: ReadonlyMap<number, string>) {
-    const list = [...failures].map(([id, why]) => `general ${id} (${why})`).join('; ');
-    super(`could not reach ${failures.size} general(s): ${list}`);
-  }
-}
 
 export interface RunRequest {
   readonly n: number;
@@ -28,8 +19,6 @@ export interface RunRequest {
   readonly roster: Roster;
   /** OM unless said otherwise. */
   readonly algorithm?: Algorithm | undefined;
-  /** Signs each RunAlgorithm with the client key; without it requests go unsigned (AUTH=off generals). */
-  readonly control?: ControlSigner | undefined;
   readonly roundTimeoutMs?: number | undefined;
   /** Overall bound on waiting for decisions; by default derived from the round deadlines. */
   readonly timeoutMs?: number | undefined;
@@ -57,21 +46,20 @@ export function newRunId(): string {
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Why a general refused a control request, and what to check: a general's UNAUTHENTICATED details
- * say what failed (unsigned, a signature that does not verify, a stale timestamp, a replay).
+ * Why a general refused the client, and what to check. A general that does not accept the client's
+ * certificate (another CA) ends the TLS handshake, which gRPC reports as UNAVAILABLE; a certificate
+ * that is not the client's is refused with PERMISSION_DENIED.
  */
-export function refusalReason(error: unknown, signed: boolean): string {
-  if (!(error instanceof PeerCallError) || error.code !== grpc.status.UNAUTHENTICATED) return reason(error);
-  const cause = error.cause as Partial<grpc.ServiceError> | undefined;
-  const details = cause?.details ?? reason(error);
-  const hint = !signed
-    ? 'the generals run with authentication on: give the client key with --key (CLIENT_KEY_FILE), or start the generals with AUTH=off'
-    : /signature/.test(details)
-      ? 'is --key (CLIENT_KEY_FILE) the client key whose public half the generals hold (keys/private/client.pem as generate-compose.ts wrote it)?'
-      : /timestamp/.test(details)
-        ? "are the client's and the general's clocks within 2 minutes of each other?"
-        : 'see docs/auth.md';
-  return `${details}; ${hint}`;
+export function refusalReason(error: unknown, secured: boolean): string {
+  if (!(error instanceof PeerCallError)) return reason(error);
+  const details = (error.cause as Partial<grpc.ServiceError> | undefined)?.details ?? reason(error);
+  if (error.code === grpc.status.PERMISSION_DENIED) {
+    return `${details}; is --key (CLIENT_KEY_FILE) keys/private/client.pem, the key of the client certificate in --certs?`;
+  }
+  if (error.code === grpc.status.UNAVAILABLE && !secured) {
+    return `${details}; if the generals run with authentication on, give the client's key and the cluster's certificates (--key, --certs) rather than --auth off`;
+  }
+  return details;
 }
 
 /**
@@ -92,7 +80,7 @@ export async function waitForGenerals(
   try {
     await Promise.all(
       ids.map(async (id) => {
-        const client = healthClient(peers.address(id));
+        const client = peers.health(id);
         // Aborted: closing the channel ends the pending check at once.
         const abort = () => client.close();
         signal?.addEventListener('abort', abort);
@@ -140,15 +128,6 @@ export async function runOnCluster(
   const join = async (id: number) => {
     if (failures.has(id)) return;
     const roundTimeoutMs = request.roundTimeoutMs ?? 0;
-    const auth = request.control?.runAlgorithm({
-      general: id,
-      runId,
-      generals: n,
-      t,
-      algorithm,
-      order: id === COMMANDER ? order : undefined,
-      roundTimeoutMs,
-    });
     try {
       const reply = await peers.call<object, RunAlgorithmResponse__Output>(
         id,
@@ -160,13 +139,12 @@ export async function runOnCluster(
           algorithm: wireAlgorithm(algorithm),
           order: id === COMMANDER ? WireOrder[order] : WireOrder.ORDER_UNSPECIFIED,
           roundTimeoutMs,
-          ...(auth === undefined ? {} : { auth }),
         },
         JOIN_DEADLINE_MS,
       );
       timeouts.push(reply.roundTimeoutMs);
     } catch (error) {
-      failures.set(id, refusalReason(error, auth !== undefined));
+      failures.set(id, refusalReason(error, peers.security.mode === 'tls'));
     }
   };
   const lieutenants = peers.peers.map((_, id) => id).filter((id) => id !== COMMANDER);

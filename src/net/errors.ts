@@ -29,3 +29,17 @@ export class PeerCallError extends Error {
     super(`general ${peer}: ${method} failed: ${what}`, { cause });
   }
 }
+
+/** Generals that could not be reached (or refused the client), each with why: exit status 3. */
+export class GeneralsUnreachableError extends Error {
+  override readonly name = 'GeneralsUnreachableError';
+  constructor(readonly failures: ReadonlyMap<number, string>) {
+    const list = [...failures].map(([id, why]) => `general ${id} (${why})`).join('; ');
+    super(`could not reach ${failures.size} general(s): ${list}`);
+  }
+}
+
+/** The general could not bind its address (a port in use, say): a clean message, not a stack. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}

@@ -20,7 +20,7 @@ export function setServing(health: HealthImplementation, serving: boolean): void
 interface HealthCheckResponse {
   status: string;
 }
-type HealthClient = grpc.Client & {
+export type HealthClient = grpc.Client & {
   check(
     request: { service: string },
     metadata: grpc.Metadata,
@@ -64,9 +64,14 @@ export function waitForReadyMetadata(): grpc.Metadata {
   return new grpc.Metadata({ waitForReady: true });
 }
 
-export function healthClient(address: string): HealthClient {
+/** A health client on a channel of its own; plaintext unless given the cluster's credentials. */
+export function healthClient(
+  address: string,
+  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+  options: grpc.ChannelOptions = FAST_RECONNECT,
+): HealthClient {
   const Client = healthClientClass();
-  return new Client(address, grpc.credentials.createInsecure(), FAST_RECONNECT);
+  return new Client(address, credentials, options);
 }
 
 /**

@@ -1,14 +1,32 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { formatHostPort, type HostPort } from '../config/config.js';
 import { PeerCallError } from './errors.js';
 import type { GeneralClient } from './generated/byzantine/v1/General.js';
-import { FAST_RECONNECT, waitForReadyMetadata } from './health.js';
+import { FAST_RECONNECT, type HealthClient, healthClient, waitForReadyMetadata } from './health.js';
 import { byzantineProto } from './proto.js';
+import {
+  channelCredentials,
+  PLAINTEXT,
+  peerChannelOptions,
+  type TransportSecurity,
+} from './transport-security.js';
 
-/** Large enough for any batch a sane run sends; anything bigger is refused by the transport. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Larger than any batch a sane run sends (packed OM values, SM chains); bigger ones are refused. */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-type UnaryMethod<Req, Res> = (
+/**
+ * Keepalive pings on every channel, so that a peer whose machine is gone (a paused or lost node)
+ * fails its streams within seconds instead of holding them open until the kernel gives up.
+ */
+export const KEEPALIVE: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_permit_without_calls': 1,
+};
+
+export type UnaryMethod = 'RunAlgorithm' | 'SendOrder' | 'GetDecision' | 'ResetLog' | 'GetTrace';
+
+type Unary<Req, Res> = (
   request: Req,
   metadata: grpc.Metadata,
   options: grpc.CallOptions,
@@ -19,7 +37,10 @@ type UnaryMethod<Req, Res> = (
 export class PeerClients {
   private readonly clients = new Map<number, GeneralClient>();
 
-  constructor(readonly peers: readonly HostPort[]) {}
+  constructor(
+    readonly peers: readonly HostPort[],
+    readonly security: TransportSecurity = PLAINTEXT,
+  ) {}
 
   address(id: number): string {
     const peer = this.peers[id];
@@ -27,12 +48,16 @@ export class PeerClients {
     return formatHostPort(peer);
   }
 
+  private options(id: number): grpc.ChannelOptions {
+    return { ...FAST_RECONNECT, ...KEEPALIVE, ...peerChannelOptions(this.security, id) };
+  }
+
   client(id: number): GeneralClient {
     let client = this.clients.get(id);
     if (client === undefined) {
       const General = byzantineProto().byzantine.v1.General;
-      client = new General(this.address(id), grpc.credentials.createInsecure(), {
-        ...FAST_RECONNECT,
+      client = new General(this.address(id), channelCredentials(this.security), {
+        ...this.options(id),
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       });
@@ -41,15 +66,15 @@ export class PeerClients {
     return client;
   }
 
+  /** A health client for general `id`, on its own channel, with this cluster's credentials. */
+  health(id: number): HealthClient {
+    return healthClient(this.address(id), channelCredentials(this.security), this.options(id));
+  }
+
   /** A unary call with a deadline; waits for the connection until then rather than failing fast. */
-  call<Req, Res>(
-    id: number,
-    method: 'RunAlgorithm' | 'SendOrder' | 'GetDecision' | 'ResetLog' | 'GetTrace',
-    request: Req,
-    deadlineMs: number,
-  ): Promise<Res> {
+  call<Req, Res>(id: number, method: UnaryMethod, request: Req, deadlineMs: number): Promise<Res> {
     const client = this.client(id);
-    const fn = client[method] as unknown as UnaryMethod<Req, Res>;
+    const fn = client[method] as unknown as Unary<Req, Res>;
     return new Promise((resolve, reject) => {
       fn.call(
         client,

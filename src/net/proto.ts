@@ -3,9 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
+import type { Batch } from '../core/run/types.js';
+import type { Batch as WireBatch } from './generated/byzantine/v1/Batch.js';
 import type { ProtoGrpcType } from './generated/byzantine.js';
+import { packValues } from './packed-values.js';
 
 /** The proto file, found upward from this module so it works from src/ (tsx) and dist/src/ (tsc). */
 export function protoPath(): string {
@@ -19,33 +23,70 @@ export function protoPath(): string {
   }
 }
 
+/** The options the generated types assume (longs as strings, defaults filled in, enums as numbers). */
+const LOAD_OPTIONS: protoLoader.Options = { longs: String, defaults: true, arrays: true, oneofs: true };
+
+let definition: protoLoader.PackageDefinition | undefined;
 let loaded: ProtoGrpcType | undefined;
 
-/** The `byzantine.v1` package, loaded once with the options the generated types assume. */
+/**
+ * Every service a general serves, loaded once: byzantine.v1 and the standard health service, so
+ * that server reflection can describe both.
+ */
+export function packageDefinition(): protoLoader.PackageDefinition {
+  definition ??= protoLoader.loadSync([protoPath(), healthProtoPath], LOAD_OPTIONS);
+  return definition;
+}
+
+/** The `byzantine.v1` package. */
 export function byzantineProto(): ProtoGrpcType {
-  if (loaded === undefined) {
-    const definition = protoLoader.loadSync(protoPath(), {
-      longs: String,
-      defaults: true,
-      arrays: true,
-      oneofs: true,
-    });
-    loaded = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
-  }
+  loaded ??= grpc.loadPackageDefinition(packageDefinition()) as unknown as ProtoGrpcType;
   return loaded;
 }
 
-/** Wire enum <-> core order. Anything but ATTACK (missing, 0, unknown) reads as RETREAT. */
+/** Wire enum <-> core order. */
 export const WireOrder = { ORDER_UNSPECIFIED: 0, ATTACK: 1, RETREAT: 2 } as const;
 
+/** Lenient, for values a general itself recorded: anything but ATTACK reads as RETREAT. */
 export const toOrder = (wire: unknown): Order =>
   wire === WireOrder.ATTACK || wire === 'ATTACK' ? 'ATTACK' : 'RETREAT';
 export const toWire = (order: Order) => (order === 'ATTACK' ? WireOrder.ATTACK : WireOrder.RETREAT);
 
-/** Wire enum <-> algorithm. Unspecified (0) reads as OM, the default. */
-export const WireAlgorithm = { ALGORITHM_UNSPECIFIED: 0, OM: 1, SM: 2 } as const;
+/** Strict, for what a caller sends: null when unspecified, undefined when not a known value at all. */
+export function orderFromWire(wire: unknown): Order | null | undefined {
+  if (wire === WireOrder.ORDER_UNSPECIFIED || wire === 'ORDER_UNSPECIFIED') return null;
+  if (wire === WireOrder.ATTACK || wire === 'ATTACK') return 'ATTACK';
+  if (wire === WireOrder.RETREAT || wire === 'RETREAT') return 'RETREAT';
+  return undefined;
+}
 
-export const toAlgorithm = (wire: unknown): Algorithm =>
-  wire === WireAlgorithm.SM || wire === 'SM' ? 'sm' : 'om';
+/** Wire enum <-> algorithm. */
+export const WireAlgorithm = { ALGORITHM_UNSPECIFIED: 0, OM: 1, SM: 2, KING: 3 } as const;
+
+/** Unspecified reads as OM, the default; undefined for a value this general does not know. */
+export function algorithmFromWire(wire: unknown): Algorithm | undefined {
+  if (wire === WireAlgorithm.ALGORITHM_UNSPECIFIED || wire === WireAlgorithm.OM) return 'om';
+  if (wire === WireAlgorithm.SM) return 'sm';
+  return undefined;
+}
+
+/** Lenient, for what a general reported about its own run. */
+export const toAlgorithm = (wire: unknown): Algorithm => algorithmFromWire(wire) ?? 'om';
+
 export const wireAlgorithm = (algorithm: Algorithm) =>
   algorithm === 'sm' ? WireAlgorithm.SM : WireAlgorithm.OM;
+
+/** The core's batch as it travels: values packed as bits, chains as they are. */
+export function toWireBatch(batch: Batch): WireBatch {
+  return {
+    runId: batch.runId,
+    round: batch.round,
+    sender: batch.sender,
+    receiver: batch.receiver,
+    count: batch.values.length,
+    values: packValues(batch.values),
+    ...(batch.chains === undefined
+      ? {}
+      : { chains: batch.chains.map((c) => ({ signers: [...c.signers], signatures: [...c.signatures] })) }),
+  };
+}

@@ -20,8 +20,8 @@ export interface DriverFaults extends GeneralFaults {
   readonly crash?: (round: number) => void;
 }
 
-/** Delivers one batch to its receiver; resolves true when the receiver accepted it. */
-export type SendBatch = (batch: Batch) => Promise<boolean>;
+/** Delivers one batch to its receiver; resolves once the receiver accepted it, rejects with why not. */
+export type SendBatch = (batch: Batch) => Promise<unknown>;
 
 /**
  * Drives one general's run (OM or SM) in real time: delivers what it sends, logs what it learns, and fires each
@@ -188,13 +188,13 @@ export class RunDriver {
     const sent =
       delayMs > 0
         ? new Promise<void>((done) => setTimeout(done, delayMs)).then(() =>
-            this.crashed ? false : this.send(batch),
+            this.crashed ? Promise.reject(new Error('crashed')) : this.send(batch),
           )
         : this.send(batch);
     sent
       .then(
-        (accepted) => {
-          if (accepted) this.rpcsAccepted++;
+        () => {
+          this.rpcsAccepted++;
           this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values);
         },
         (error: unknown) => {

@@ -130,7 +130,7 @@ export function renderRepeatSummary(s: RepeatSummary): string {
     const what =
       r.exitCode === 3
         ? 'generals unreachable'
-        : [!r.ic1 ? 'IC1' : '', !r.ic2 ? 'IC2' : ''].filter(Boolean).join(' and ') + ' failed';
+        : `${[!r.ic1 ? 'IC1' : '', !r.ic2 ? 'IC2' : ''].filter(Boolean).join(' and ')} failed`;
     out.push(`  run ${r.run}: ${what}; replay: ${r.replay}`);
   }
   return out.join('\n');

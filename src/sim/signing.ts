@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ed25519Signer, ed25519Verifier } from '../auth/ed25519.js';
-import { newKeyPair } from '../auth/keys.js';
-import type { Signer, Verifier } from '../core/signatures.js';
+import { ed25519Signer, ed25519Verifier, newKeyPair } from '../auth/ed25519.js';
+import type { Signer, Verifier } from '../core/sm/signatures.js';
 
 /**
  * Keys for an in-process run, made fresh for it and forgotten after.

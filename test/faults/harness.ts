@@ -5,7 +5,6 @@ import type { GeneralFaults } from '../../src/config/faults.js';
 import type { Order } from '../../src/core/order.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
-import { PeerClients } from '../../src/net/peers.js';
 import { type RunResult, summarize } from '../../src/run/result.js';
 
 export interface FaultRun {
@@ -37,7 +36,7 @@ export async function runWithFaults(options: {
     logDir,
     faults: options.faults,
   });
-  const peers = new PeerClients(cluster.peers);
+  const peers = cluster.clients();
   let result: RunResult;
   let casualties: Map<number, string>;
   try {
@@ -53,7 +52,6 @@ export async function runWithFaults(options: {
       t: options.t,
       order: options.order,
       roster: new Map(),
-      control: cluster.control,
       expectFailures: new Set(faulted.keys()),
       gone,
     });

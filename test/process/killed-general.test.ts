@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
-import { PeerClients } from '../../src/net/peers.js';
+import { PeerClients, type UnaryMethod } from '../../src/net/peers.js';
 import { renderHuman } from '../../src/run/render.js';
 import { exitCodeOf, type RunResult, summarize } from '../../src/run/result.js';
 import { isAlive, tempDir } from '../support/process.js';
@@ -31,12 +31,12 @@ class KillAfterJoin extends PeerClients {
     private readonly cluster: LocalCluster,
     private readonly victim: number,
   ) {
-    super(cluster.peers);
+    super(cluster.peers, cluster.security);
   }
 
   override async call<Req, Res>(
     id: number,
-    method: 'RunAlgorithm' | 'SendOrder' | 'GetDecision' | 'ResetLog',
+    method: UnaryMethod,
     request: Req,
     deadlineMs: number,
   ): Promise<Res> {
@@ -72,7 +72,6 @@ before(async () => {
     t: T,
     order: 'ATTACK',
     roster: new Map(),
-    control: cluster.control,
     timeoutMs: 4 * ROUND_TIMEOUT_MS,
   });
   result = summarize(facts);

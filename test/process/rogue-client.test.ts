@@ -3,9 +3,9 @@
  * First it joins general 1 to a run of its own, exactly as the client would (RunAlgorithm, a
  * lieutenant's request, no order), with a long round deadline so that the run stays open. Each bad
  * batch must be refused with a precise gRPC status and details, and logged; the general must keep
- * serving, and a following full run must agree. Authentication is on, as by default: each batch is
- * signed with its claimed sender's key from the cluster's key directory, so that it gets past the
- * signature check to the checks under test (a general with no key, 99, cannot sign at all).
+ * serving, and a following full run must agree. Mutual TLS is on, as by default: the rogue speaks
+ * with the certificate of the sender each batch names (general 0 or 2, from the cluster's
+ * credentials), so that it gets past the identity check to the checks under test.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,15 +13,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { batchSize } from '../../src/core/om/counts.js';
-import { batchBytes } from '../../src/core/signatures.js';
+import type { Order } from '../../src/core/order.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
-import type { SendOrderRequest } from '../../src/net/generated/byzantine/v1/SendOrderRequest.js';
-import { checkHealth, healthClient } from '../../src/net/health.js';
-import { PeerClients } from '../../src/net/peers.js';
-import { WireOrder } from '../../src/net/proto.js';
+import { checkHealth } from '../../src/net/health.js';
+import type { PeerClients } from '../../src/net/peers.js';
 import { exitCodeOf, summarize } from '../../src/run/result.js';
-import { generalSigner, signed } from '../support/keys.js';
+import { asGeneral } from '../support/keys.js';
 import {
   type CallOutcome,
   hugeSendOrder,
@@ -31,61 +29,59 @@ import {
   sendOrder,
   sendRawSendOrder,
   tempDir,
+  wireBatch,
 } from '../support/process.js';
 
 const N = 7;
 const T = 2;
 const TARGET = 1;
 const RUN = 'rogue-run';
-const { ATTACK, RETREAT } = WireOrder;
+const ATTACK: Order = 'ATTACK';
+const RETREAT: Order = 'RETREAT';
 
 const logs = tempDir('rogue');
 let cluster: LocalCluster | undefined;
 let peers: PeerClients | undefined;
-let rogue: ReturnType<typeof rogueClient> | undefined;
+/** Rogue clients by the general whose certificate they hold. */
+const rogues = new Map<number, ReturnType<typeof rogueClient>>();
 let address = '';
 
 before(async () => {
   // With every general alive a run never waits on a round deadline; a generous one only keeps a
   // loaded machine from turning a slow batch into a missing one.
   cluster = await LocalCluster.start({ n: N, roster: new Map(), roundTimeoutMs: 10_000, logDir: logs.path });
-  peers = new PeerClients(cluster.peers);
+  peers = cluster.clients();
   await waitForGenerals(peers, 60_000);
   address = peers.address(TARGET);
-  rogue = rogueClient(address);
   // Join general 1 to a run as the client would; a minute per round keeps every round open.
   const join = { runId: RUN, generals: N, t: T, roundTimeoutMs: 60_000 };
-  const auth = cluster.control?.runAlgorithm({ general: TARGET, ...join, algorithm: 'om', order: undefined });
-  await peers.call(TARGET, 'RunAlgorithm', { ...join, algorithm: 'OM', order: 0, auth }, 10_000);
+  await peers.call(TARGET, 'RunAlgorithm', { ...join, algorithm: 1, order: 0 }, 10_000);
 });
 
 after(async () => {
-  rogue?.close();
+  for (const rogue of rogues.values()) rogue.close();
   peers?.close();
   await cluster?.stop();
   logs.remove();
 });
 
-const batch = (
-  round: number,
-  sender: number,
-  values: Array<typeof ATTACK | typeof RETREAT>,
-  runId = RUN,
-  receiver = TARGET,
-): SendOrderRequest => {
-  const request = { runId, round, sender, receiver, values };
-  // The sender's own key, as a general that sends a malformed batch would sign it.
-  return sender < N ? signed(request, generalSigner(keyDir(), sender)) : request;
-};
-
-function keyDir(): string {
-  assert.ok(cluster?.keyDir, 'the cluster runs with authentication, so it has a key directory');
-  return cluster.keyDir;
+/** A rogue client of general 1 holding general `as`'s certificate. */
+function rogueAs(as: number): ReturnType<typeof rogueClient> {
+  let rogue = rogues.get(as);
+  if (rogue === undefined) {
+    assert.ok(cluster?.keyDir, 'the cluster runs with mutual TLS, so it has a credentials directory');
+    rogue = rogueClient(address, asGeneral(cluster.keyDir, as, N), TARGET);
+    rogues.set(as, rogue);
+  }
+  return rogue;
 }
 
-function send(request: SendOrderRequest): Promise<CallOutcome> {
-  assert.ok(rogue, 'the rogue client is connected');
-  return sendOrder(rogue, request);
+const batch = (round: number, sender: number, values: Order[], runId = RUN, receiver = TARGET) =>
+  wireBatch({ runId, round, sender, receiver, values });
+
+/** Sends `request` with the certificate of the general it names as its sender (general 2 for 99). */
+function send(request: ReturnType<typeof batch>, as = request.sender ?? 2): Promise<CallOutcome> {
+  return sendOrder(rogueAs(as < N ? as : 2), request);
 }
 
 function refused(outcome: CallOutcome, code: grpc.status, details: RegExp): void {
@@ -110,13 +106,14 @@ describe('malformed SendOrder batches to general 1', () => {
     refused(outcome, grpc.status.INVALID_ARGUMENT, /addressed to general 3, this is general 1/);
   });
 
-  test('a sender that is not a general (99), so has no key: UNAUTHENTICATED', async () => {
+  test("a sender that is not the caller's certificate (99, sent by general 2): UNAUTHENTICATED", async () => {
     const outcome = await send(batch(1, 99, [ATTACK]));
-    refused(
-      outcome,
-      grpc.status.UNAUTHENTICATED,
-      /general 99 has no public key: PEERS lists generals 0\.\.6/,
-    );
+    refused(outcome, grpc.status.UNAUTHENTICATED, /general 2 cannot send as general 99/);
+  });
+
+  test("general 2's certificate naming general 3 as the sender: UNAUTHENTICATED", async () => {
+    const outcome = await send(batch(1, 3, [ATTACK]), 2);
+    refused(outcome, grpc.status.UNAUTHENTICATED, /general 2 cannot send as general 3/);
   });
 
   test('the commander sending in round 1: PERMISSION_DENIED', async () => {
@@ -149,19 +146,26 @@ describe('malformed SendOrder batches to general 1', () => {
     );
   });
 
-  test('a batch beyond 16 MiB: refused by the transport with RESOURCE_EXHAUSTED', async () => {
+  test('a batch beyond the 4 MiB transport limit: refused by the transport with RESOURCE_EXHAUSTED', async () => {
+    assert.ok(cluster?.keyDir);
+    const as2 = asGeneral(cluster.keyDir, 2, N);
     // The hand encoding, small enough to reach the general: read as 5000 values, refused by it.
-    const values = new Array<'ATTACK'>(5000).fill('ATTACK');
-    const signature = generalSigner(keyDir(), 2).sign(
-      batchBytes({ runId: RUN, round: 1, sender: 2, receiver: TARGET, values }),
-    );
-    const small = await sendRawSendOrder(address, hugeSendOrder(RUN, 5000, signature));
+    const small = await sendRawSendOrder(address, hugeSendOrder(RUN, 5000), as2, TARGET);
     refused(small, grpc.status.RESOURCE_EXHAUSTED, /batch of 5000 values is larger than any batch/);
-    // The same beyond 16 MiB never reaches the handler (so the general cannot log it).
-    const body = hugeSendOrder(RUN, MAX_MESSAGE_BYTES + 1024);
-    assert.ok(body.length > 16 * 1024 * 1024);
-    const outcome = await sendRawSendOrder(address, body);
+    // Beyond the limit it never reaches the handler (so the general cannot log it).
+    const body = hugeSendOrder(RUN, 8 * (MAX_MESSAGE_BYTES + 1024));
+    assert.ok(body.length > MAX_MESSAGE_BYTES);
+    const outcome = await sendRawSendOrder(address, body, as2, TARGET);
     refused(outcome, grpc.status.RESOURCE_EXHAUSTED, /larger than max/i);
+  });
+
+  test('values that cannot pack the count they claim: INVALID_ARGUMENT', async () => {
+    const outcome = await send({ ...batch(1, 2, [ATTACK]), count: 1, values: new Uint8Array([0x03]) });
+    refused(
+      outcome,
+      grpc.status.INVALID_ARGUMENT,
+      /values holds 1 bytes, which cannot pack exactly 1 values/,
+    );
   });
 
   test('a duplicate: the first copy is accepted, the second ALREADY_EXISTS', async () => {
@@ -173,7 +177,8 @@ describe('malformed SendOrder batches to general 1', () => {
   });
 
   test('the general keeps serving', async () => {
-    const health = healthClient(address);
+    assert.ok(peers);
+    const health = peers.health(TARGET);
     try {
       assert.equal(await checkHealth(health, 10_000), 'SERVING');
     } finally {
@@ -190,7 +195,6 @@ describe('malformed SendOrder batches to general 1', () => {
         t: T,
         order: 'ATTACK',
         roster: new Map(),
-        control: cluster?.control,
       }),
     );
     assert.equal(exitCodeOf(result), 0);
@@ -210,7 +214,15 @@ describe('malformed SendOrder batches to general 1', () => {
     const expected: Array<[string, RegExp]> = [
       ['wrong length', /run=rogue-run round=1 from=2 REJECTED wrong-length: round 1 batch has 3 values/],
       ['wrong receiver', /run=rogue-run round=1 from=2 REJECTED wrong-receiver: /],
-      ['sender 99', /run=rogue-run round=1 from=99 REJECTED bad-signature: general 99 has no public key/],
+      [
+        'sender 99',
+        /run=rogue-run round=1 from=99 REJECTED unauthenticated: general 2 cannot send as general 99/,
+      ],
+      [
+        'sender 3',
+        /run=rogue-run round=1 from=3 REJECTED unauthenticated: general 2 cannot send as general 3/,
+      ],
+      ['malformed values', /run=rogue-run round=1 from=2 REJECTED malformed-values: values holds 1 bytes/],
       ['commander in round 1', /run=rogue-run round=1 from=0 REJECTED not-a-peer: /],
       ['lieutenant in round 0', /run=rogue-run round=0 from=2 REJECTED not-a-peer: /],
       ['unknown run', /run=no-such-run round=1 from=2 REJECTED unknown-run: /],

@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import type { GetDecisionResponse__Output } from '../../src/net/generated/byzantine/v1/GetDecisionResponse.js';
-import { checkHealth, healthClient } from '../../src/net/health.js';
+import { checkHealth } from '../../src/net/health.js';
 import { PeerClients } from '../../src/net/peers.js';
-import { clientKeyFile, controlSigner, keyEnv, testKeys } from '../support/keys.js';
+import { PLAINTEXT, type TransportSecurity } from '../../src/net/transport-security.js';
+import { asClient, keyEnv, testKeys } from '../support/keys.js';
 import {
   type CliResult,
   isAlive,
@@ -23,8 +25,8 @@ import {
   waitServing,
 } from '../support/process.js';
 
-/** Keys for the 4 generals below and the client, as generate-compose.ts lays them out. */
-const keys = testKeys(4);
+/** Credentials for the 4 generals below and the client, as generate-compose.ts lays them out. */
+const keys = await testKeys(4);
 after(() => keys.remove());
 
 /** A general's env for a 4-general roster of which only this one (id 1) runs; PORT 0: a free port. */
@@ -37,6 +39,12 @@ const generalEnv = (logDir: string) => ({
   ROUND_TIMEOUT_MS: '60000',
   ...keyEnv(keys.path, 1),
 });
+
+/** Where the client finds general 1 when it is the only one running (its TLS name is general-1). */
+const onlyGeneral1 = (port: number) => [
+  { host: '127.0.0.1', port: 1 },
+  { host: '127.0.0.1', port },
+];
 
 /** "Promptly": the general's own grace for calls in flight is 2 s; the rest is a loaded machine. */
 const PROMPT_MS = 10_000;
@@ -59,7 +67,7 @@ describe('a general on SIGTERM', () => {
   test('idle: exits 0 promptly, and its port is free afterwards', async () => {
     const general = await startGeneral(generalEnv(logs.path));
     markers.push(general.marker);
-    const health = healthClient(`127.0.0.1:${general.port}`);
+    const health = new PeerClients(onlyGeneral1(general.port), asClient(keys.path, 4)).health(1);
     try {
       assert.equal(await checkHealth(health, 30_000), 'SERVING');
     } finally {
@@ -83,19 +91,13 @@ describe('a general on SIGTERM', () => {
   test('with a call in flight (GetDecision on an open run): exits 0 promptly, the call ends, the port is free', async () => {
     const general = await startGeneral(generalEnv(logs.path));
     markers.push(general.marker);
-    const peers = new PeerClients([{ host: '127.0.0.1', port: general.port }]);
+    const peers = new PeerClients(onlyGeneral1(general.port), asClient(keys.path, 4));
     try {
-      const join = { runId: 'open-run', generals: 4, t: 1, roundTimeoutMs: 60_000 };
-      const auth = controlSigner(clientKeyFile(keys.path)).runAlgorithm({
-        general: 1,
-        ...join,
-        algorithm: 'om',
-        order: undefined,
-      });
-      await peers.call(0, 'RunAlgorithm', { ...join, algorithm: 'OM', order: 0, auth }, 30_000);
+      const join = { runId: 'open-run', generals: 4, t: 1, roundTimeoutMs: 60_000, algorithm: 1, order: 0 };
+      await peers.call(1, 'RunAlgorithm', join, 30_000);
       // Nobody else exists, so round 0 waits a minute: this call stays in flight.
       const pending = peers
-        .call<object, GetDecisionResponse__Output>(0, 'GetDecision', { runId: 'open-run' }, 60_000)
+        .call<object, GetDecisionResponse__Output>(1, 'GetDecision', { runId: 'open-run' }, 60_000)
         .then(
           () => 'answered',
           (error: unknown) => `failed: ${String(error)}`,
@@ -103,7 +105,7 @@ describe('a general on SIGTERM', () => {
       // A second call on the same connection, answered at once: once it is back, the general has
       // received the first one (streams of one connection arrive in order), which is now waiting.
       await assert.rejects(
-        peers.call(0, 'GetDecision', { runId: 'no-such-run' }, 30_000),
+        peers.call(1, 'GetDecision', { runId: 'no-such-run' }, 30_000),
         /unknown run "no-such-run"/,
       );
       const sent = performance.now();
@@ -159,7 +161,16 @@ describe('local, when a general cannot start (its port is held by someone else)'
     marker = launched.marker;
     // While the launcher waits on general 0, generals 1..3 come up: note every process it started.
     const others = Array.from({ length: N - 1 }, (_, i) => `127.0.0.1:${base + 1 + i}`);
-    sawOthersServing = await waitServing(others, launched.done);
+    // Its ephemeral credentials appear in its TMPDIR before it starts the generals.
+    const security = (): TransportSecurity => {
+      const dir = readdirSync(tmp.path).find((name) => name.startsWith('byzantine-keys-'));
+      try {
+        return dir === undefined ? PLAINTEXT : asClient(join(tmp.path, dir), N);
+      } catch {
+        return PLAINTEXT; // still being written
+      }
+    };
+    sawOthersServing = await waitServing(others, launched.done, security);
     if (sawOthersServing) spawned = processesMarked(launched.marker);
     run = await launched.done;
   });

@@ -9,10 +9,9 @@ import { RUN_FLAGS } from '../../src/commands/run-flags.js';
 import { parseRunConfig } from '../../src/config/config.js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { waitForGenerals } from '../../src/net/cluster-client.js';
-import { PeerClients } from '../../src/net/peers.js';
 import type { RepeatSummary } from '../../src/run/repeat.js';
 import { simulate } from '../../src/sim/simulate.js';
-import { clientKeyFile } from '../support/keys.js';
+import { certsDirOf, clientKeyFile } from '../support/keys.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const env = { ...process.env, NODE_NO_WARNINGS: '1' };
@@ -150,13 +149,14 @@ describe('--repeat K --seed S', () => {
     dirs.push(logDir);
     const roster = new Map([[2, { kind: 'flip' as const }]]);
     const cluster = await LocalCluster.start({ n: 4, roster, roundTimeoutMs: 3000, logDir });
-    const peers = new PeerClients(cluster.peers);
+    const peers = cluster.clients();
     try {
       await waitForGenerals(peers, 60_000);
       const peerList = cluster.peers.map((p) => `${p.host}:${p.port}`).join(',');
-      // The cluster's ephemeral client key signs each run's RunAlgorithm requests.
-      assert.ok(cluster.keyDir, 'the cluster runs with authentication');
+      // The client speaks mutual TLS with the cluster's ephemeral client certificate.
+      assert.ok(cluster.keyDir, 'the cluster runs with mutual TLS');
       const key = clientKeyFile(cluster.keyDir);
+      const certs = certsDirOf(cluster.keyDir);
       const repeatRuns = () =>
         byzantineAsync(
           'client',
@@ -168,6 +168,8 @@ describe('--repeat K --seed S', () => {
           '2:flip',
           '--key',
           key,
+          '--certs',
+          certs,
           '--repeat',
           '4',
           '--seed',

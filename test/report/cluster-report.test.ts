@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
-import { PeerClients } from '../../src/net/peers.js';
+import type { PeerClients } from '../../src/net/peers.js';
 import { traceFromCluster } from '../../src/net/trace-client.js';
 import { readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
 import { buildReport, type ReportModel } from '../../src/report/model.js';
-import { clientKeyFile } from '../support/keys.js';
+import { certsDirOf, clientKeyFile } from '../support/keys.js';
 import { runCli, SEED, seedRoster, simulatedTrace } from './support.js';
 
 /** What must not depend on where the trace came from: every batch, lie, tree, count and the verdict. */
@@ -34,7 +34,7 @@ describe('the seed example on real general processes', () => {
 
   before(async () => {
     cluster = await LocalCluster.start({ n: SEED.n, roster: seedRoster(), roundTimeoutMs: 5000, logDir });
-    peers = new PeerClients(cluster.peers);
+    peers = cluster.clients();
     await waitForGenerals(peers, 60_000);
   });
 
@@ -50,7 +50,6 @@ describe('the seed example on real general processes', () => {
       t: SEED.t,
       order: SEED.order,
       roster: seedRoster(),
-      control: cluster.control,
     });
     const trace = await traceFromCluster(peers, facts);
     assert.equal(trace.generals.size, SEED.n);
@@ -79,6 +78,8 @@ describe('the seed example on real general processes', () => {
       '3,4,7',
       '--key',
       clientKeyFile(cluster.keyDir ?? ''),
+      '--certs',
+      certsDirOf(cluster.keyDir ?? ''),
       '--report',
       file,
     ]);
@@ -113,7 +114,6 @@ describe('the seed example on real general processes', () => {
       t: SEED.t,
       order: SEED.order,
       roster: seedRoster(),
-      control: cluster.control,
     });
     peers.close();
     await cluster.stop();

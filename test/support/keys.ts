@@ -1,57 +1,43 @@
 /**
- * Keys for tests that start generals themselves: a key directory laid out as generate-compose.ts
- * writes it, the env that gives a general its keys, and signing as the client or as any general.
+ * Credentials for tests that start generals themselves or speak to them as someone else: a
+ * credentials directory laid out as generate-compose.ts writes it, the env that hands a general its
+ * own, and transport security as the client, as any general, or as a stranger with its own CA.
  */
-import { ControlSigner } from '../../src/auth/control.js';
-import { ed25519Signer } from '../../src/auth/ed25519.js';
+import { ensureClusterCredentials } from '../../src/auth/cluster-ca.js';
+import { loadCredentials } from '../../src/auth/credentials.js';
+import { CLIENT_IDENTITY, generalIdentity } from '../../src/auth/identity.js';
 import {
-  CLIENT_KEY_NAME,
-  ensureKeyDir,
-  generalKeyEnv,
-  generalKeyName,
-  loadPrivateKey,
+  CLIENT_NAME,
+  clientCredentialPaths,
+  generalCredentialEnv,
+  generalName,
   privateKeyPath,
-} from '../../src/auth/keys.js';
-import type { Order } from '../../src/core/order.js';
-import { batchBytes, type Signer } from '../../src/core/signatures.js';
-import type { SendOrderRequest } from '../../src/net/generated/byzantine/v1/SendOrderRequest.js';
-import { toOrder } from '../../src/net/proto.js';
+  publicDirOf,
+} from '../../src/auth/layout.js';
+import type { TransportSecurity } from '../../src/net/transport-security.js';
 import { tempDir } from './process.js';
 
-/** General `id`'s private key file and the public keys directory, as a general's env. */
-export const keyEnv = generalKeyEnv;
+/** General `id`'s private key file and the cluster's certificates, as a general's env. */
+export const keyEnv = generalCredentialEnv;
 
-export const clientKeyFile = (keyDir: string) => privateKeyPath(keyDir, CLIENT_KEY_NAME);
-export const generalKeyFile = (keyDir: string, id: number) => privateKeyPath(keyDir, generalKeyName(id));
+export const clientKeyFile = (keyDir: string) => privateKeyPath(keyDir, CLIENT_NAME);
+export const generalKeyFile = (keyDir: string, id: number) => privateKeyPath(keyDir, generalName(id));
+export const certsDirOf = publicDirOf;
 
-/** Signs as general `id` with its key from `keyDir`. */
-export function generalSigner(keyDir: string, id: number): Signer {
-  return ed25519Signer(loadPrivateKey(generalKeyFile(keyDir, id)));
-}
-
-/** Signs control requests with the client key from `keyDir` (or another key file, to forge). */
-export function controlSigner(keyFile: string, now?: () => number): ControlSigner {
-  return ControlSigner.fromKeyFile(keyFile, now);
-}
-
-/** A fresh key directory for `n` generals and the client, and a function that removes it. */
-export function testKeys(n: number): { path: string; remove: () => void } {
+/** A fresh credentials directory for `n` generals and the client, and a function that removes it. */
+export async function testKeys(n: number): Promise<{ path: string; remove: () => void }> {
   const dir = tempDir('keys');
-  ensureKeyDir(dir.path, n);
+  await ensureClusterCredentials(dir.path, n, { validDays: 1, namesOf: () => ['127.0.0.1'] });
   return dir;
 }
 
-/** `request` with the signature `signer` makes over it (as its sender would sign it). */
-export function signed(request: SendOrderRequest, signer: Signer): SendOrderRequest {
-  const values: Order[] = (request.values ?? []).map(toOrder);
-  const signature = signer.sign(
-    batchBytes({
-      runId: request.runId ?? '',
-      round: request.round ?? 0,
-      sender: request.sender ?? 0,
-      receiver: request.receiver ?? 0,
-      values,
-    }),
-  );
-  return { ...request, signature };
+/** Mutual TLS as the client, with the credentials in `keyDir`. */
+export function asClient(keyDir: string, n: number): TransportSecurity {
+  return { mode: 'tls', credentials: loadCredentials(clientCredentialPaths(keyDir), CLIENT_IDENTITY, n) };
+}
+
+/** Mutual TLS as general `id`, with its credentials in `keyDir`. */
+export function asGeneral(keyDir: string, id: number, n: number): TransportSecurity {
+  const files = { keyFile: generalKeyFile(keyDir, id), certsDir: publicDirOf(keyDir) };
+  return { mode: 'tls', credentials: loadCredentials(files, generalIdentity(id), n) };
 }

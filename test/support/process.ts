@@ -12,15 +12,26 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import type { SendOrderRequest } from '../../src/net/generated/byzantine/v1/SendOrderRequest.js';
+import type { Order } from '../../src/core/order.js';
+import type { Batch } from '../../src/net/generated/byzantine/v1/Batch.js';
 import { checkHealth, healthClient } from '../../src/net/health.js';
+import { packValues } from '../../src/net/packed-values.js';
 import { MAX_MESSAGE_BYTES } from '../../src/net/peers.js';
 import { byzantineProto } from '../../src/net/proto.js';
+import {
+  channelCredentials,
+  PLAINTEXT,
+  peerChannelOptions,
+  type TransportSecurity,
+} from '../../src/net/transport-security.js';
+import { compiledCli } from './build.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'src', 'cli.ts');
-/** tsx's loader by absolute URL, so a child can run TypeScript from any working directory. */
-const TSX = import.meta.resolve('tsx');
+/**
+ * The compiled CLI (dist/src/cli.js, rebuilt first when src/ is newer): what `npm start`, `local`
+ * and the container run, and ten generals start several times faster than under tsx.
+ */
+export const CLI = compiledCli();
 
 /** The name of the env variable that marks every process a test started, and its descendants. */
 export const MARKER_VARIABLE = 'BYZANTINE_TEST_MARKER';
@@ -37,6 +48,7 @@ const CONFIG_VARIABLES = [
   'ROUND_TIMEOUT_MS',
   'AUTH',
   'PRIVATE_KEY_FILE',
+  'CERTS_DIR',
   'PUBLIC_KEYS_DIR',
   'CLIENT_KEY_FILE',
   'NODE_TEST_CONTEXT',
@@ -105,11 +117,11 @@ export interface CliHandle {
   readonly done: Promise<CliResult>;
 }
 
-/** Starts `byzantine <args>` (src/cli.ts under tsx). */
+/** Starts `byzantine <args>` (the compiled CLI). */
 export function startCli(args: readonly string[], options: CliOptions = {}): CliHandle {
   const marker = randomUUID();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     env: cleanEnv({ ...options.env, [MARKER_VARIABLE]: marker }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -156,7 +168,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Cli
   return { child, marker, done };
 }
 
-/** Runs `byzantine <args>` (src/cli.ts under tsx) to completion. */
+/** Runs `byzantine <args>` (the compiled CLI) to completion. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
@@ -220,19 +232,47 @@ export const lines = (text: string) => text.split('\n').filter((line) => line !=
 
 type SendOrderClient = grpc.Client & {
   SendOrder(
-    request: SendOrderRequest,
+    request: Batch,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: (error: grpc.ServiceError | null, response?: { accepted: number }) => void,
   ): grpc.ClientUnaryCall;
 };
 
-/** A client with grpc's own defaults (no send limit), not the generals' PeerClients. */
-export function rogueClient(address: string): SendOrderClient {
+/**
+ * A client of general `server` at `address` with grpc's own defaults (no send limit), not the
+ * generals' PeerClients; plaintext, or TLS with whatever credentials the test gives it.
+ */
+export function rogueClient(
+  address: string,
+  security: TransportSecurity = PLAINTEXT,
+  server = 0,
+): SendOrderClient {
+  return rogueClientWith(address, channelCredentials(security), peerChannelOptions(security, server));
+}
+
+/** A rogue client with credentials made by hand (TLS with no certificate of its own, say). */
+export function rogueClientWith(
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options: grpc.ChannelOptions = {},
+): SendOrderClient {
   const General = byzantineProto().byzantine.v1.General;
-  return new General(address, grpc.credentials.createInsecure(), {
+  return new General(address, credentials, {
     'grpc.max_send_message_length': -1,
+    ...options,
   }) as unknown as SendOrderClient;
+}
+
+/** A batch as it travels, from the values as orders. */
+export function wireBatch(batch: {
+  runId: string;
+  round: number;
+  sender: number;
+  receiver: number;
+  values: readonly Order[];
+}): Batch {
+  return { ...batch, count: batch.values.length, values: packValues(batch.values) };
 }
 
 export type CallOutcome =
@@ -241,11 +281,19 @@ export type CallOutcome =
 
 const DEADLINE_MS = 15_000;
 
-export function sendOrder(client: SendOrderClient, request: SendOrderRequest): Promise<CallOutcome> {
+/**
+ * A SendOrder call. It waits for the connection unless `waitForReady` is false: a client the general
+ * refuses at the TLS handshake would otherwise wait out the whole deadline instead of failing.
+ */
+export function sendOrder(
+  client: SendOrderClient,
+  request: Batch,
+  waitForReady = true,
+): Promise<CallOutcome> {
   return new Promise((done) => {
     client.SendOrder(
       request,
-      new grpc.Metadata({ waitForReady: true }),
+      new grpc.Metadata({ waitForReady }),
       { deadline: Date.now() + DEADLINE_MS },
       (error, response) => {
         if (error) done({ ok: false, code: error.code, details: error.details });
@@ -268,11 +316,11 @@ function varint(value: number): Buffer {
 }
 
 /**
- * A SendOrderRequest of `count` ATTACK values from general 2 to general 1 in round 1, encoded by
- * hand (field 5, packed), so that a batch far beyond the 16 MiB transport limit costs one buffer
- * rather than millions of objects. `signature` (field 7), when given, is general 2's over it.
+ * A Batch claiming `count` ATTACK values from general 2 to general 1 in round 1, encoded by hand
+ * with `bytes` bytes of packed values, so that a message far beyond the transport limit costs one
+ * buffer rather than millions of objects.
  */
-export function hugeSendOrder(runId: string, count: number, signature?: Uint8Array): Buffer {
+export function hugeSendOrder(runId: string, count: number, bytes = (count + 7) >> 3): Buffer {
   const id = Buffer.from(runId, 'utf8');
   return Buffer.concat([
     Buffer.from([0x0a]), // field 1 (run_id), length-delimited
@@ -281,19 +329,24 @@ export function hugeSendOrder(runId: string, count: number, signature?: Uint8Arr
     Buffer.from([0x10, 0x01]), // field 2 (round) = 1
     Buffer.from([0x18, 0x02]), // field 3 (sender) = 2
     Buffer.from([0x20, 0x01]), // field 4 (receiver) = 1
-    Buffer.from([0x2a]), // field 5 (values), packed
+    Buffer.from([0x28]), // field 5 (count), varint
     varint(count),
-    Buffer.alloc(count, 1), // ATTACK = 1, one byte each
-    ...(signature === undefined
-      ? []
-      : [Buffer.from([0x3a]), varint(signature.length), Buffer.from(signature)]), // field 7 (signature)
+    Buffer.from([0x32]), // field 6 (values), length-delimited
+    varint(bytes),
+    Buffer.alloc(bytes, 0xff),
   ]);
 }
 
-/** Sends pre-encoded bytes as a SendOrder call. */
-export function sendRawSendOrder(address: string, body: Buffer): Promise<CallOutcome> {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+/** Sends pre-encoded bytes as a SendOrder call to general `server`. */
+export function sendRawSendOrder(
+  address: string,
+  body: Buffer,
+  security: TransportSecurity = PLAINTEXT,
+  server = 0,
+): Promise<CallOutcome> {
+  const client = new grpc.Client(address, channelCredentials(security), {
     'grpc.max_send_message_length': -1,
+    ...peerChannelOptions(security, server),
   });
   return new Promise<CallOutcome>((done) => {
     client.makeUnaryRequest<Buffer, Buffer>(
@@ -328,7 +381,7 @@ export interface GeneralProcess {
 /** Starts `byzantine general` with `env` and resolves once it says which port it listens on. */
 export function startGeneral(env: Record<string, string>, readyWithinMs = 60_000): Promise<GeneralProcess> {
   const marker = randomUUID();
-  const child = spawn(process.execPath, ['--import', TSX, CLI, 'general'], {
+  const child = spawn(process.execPath, [CLI, 'general'], {
     cwd: ROOT,
     env: cleanEnv({ ...env, [MARKER_VARIABLE]: marker }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -366,9 +419,14 @@ export function startGeneral(env: Record<string, string>, readyWithinMs = 60_000
 
 /**
  * Resolves true once every address reports SERVING, false once `giveUp` settles first (then no
- * health call is left running). Each attempt waits for the connection, up to 2 s, instead of sleeping.
+ * health call is left running). Each attempt waits for the connection, up to 2 s, instead of
+ * sleeping. `security` is asked before each attempt: credentials a launcher makes may appear later.
  */
-export async function waitServing(addresses: readonly string[], giveUp: Promise<unknown>): Promise<boolean> {
+export async function waitServing(
+  addresses: readonly string[],
+  giveUp: Promise<unknown>,
+  security: () => TransportSecurity = () => PLAINTEXT,
+): Promise<boolean> {
   let stopped = false;
   const stop = giveUp.then(
     () => {
@@ -381,14 +439,15 @@ export async function waitServing(addresses: readonly string[], giveUp: Promise<
     },
   );
   const serving = Promise.all(
-    addresses.map(async (address) => {
-      const client = healthClient(address);
-      try {
-        while (!stopped) {
+    addresses.map(async (address, id) => {
+      while (!stopped) {
+        const current = security();
+        const client = healthClient(address, channelCredentials(current), peerChannelOptions(current, id));
+        try {
           if ((await checkHealth(client, 2000)) === 'SERVING') return;
+        } finally {
+          client.close();
         }
-      } finally {
-        client.close();
       }
     }),
   ).then(() => !stopped);

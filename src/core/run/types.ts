@@ -34,8 +34,8 @@ export const RejectionCode = {
   wrongLength: 'wrong-length',
   duplicate: 'duplicate',
   roundClosed: 'round-closed',
-  /** Refused at the edge: the batch's signature is missing or not the claimed sender's. */
-  badSignature: 'bad-signature',
+  /** Refused at the edge: the batch names a sender other than the general whose certificate sent it. */
+  unauthenticated: 'unauthenticated',
   /** SM: chains that do not match the batch's values, or claim an impossible signer list. */
   malformedChain: 'malformed-chain',
 } as const;

@@ -1,7 +1,7 @@
 import { isOrder, type Order } from '../order.js';
 import { COMMANDER } from '../paths.js';
 import type { ChainProof } from '../run/types.js';
-import { chainLinkBytes, type Signer, type Verifier } from '../signatures.js';
+import { chainLinkBytes, type Signer, type Verifier } from './signatures.js';
 
 /**
  * SM(t)'s signed chains v:0:j1:...:jk: what makes one valid where it arrives, how a general adds

@@ -3,8 +3,8 @@ import { COMMANDER, type Path } from '../paths.js';
 import { LockStepRun } from '../run/lock-step-run.js';
 import { lieutenantsExcept, type RoundSlot, reject } from '../run/rounds.js';
 import type { Batch, ChainProof, GeneralSpec, ProtocolRun, Rejection, Step } from '../run/types.js';
-import type { Signer, Verifier } from '../signatures.js';
 import { chainFault, compareSigners, extendChain } from './chains.js';
+import type { Signer, Verifier } from './signatures.js';
 
 /** A general's own signing key and every general's public key, as the core sees them. */
 export interface SmRunKeys {

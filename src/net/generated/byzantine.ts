@@ -2,9 +2,17 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type {
-  ControlAuth as _byzantine_v1_ControlAuth,
-  ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
-} from './byzantine/v1/ControlAuth.js';
+  Batch as _byzantine_v1_Batch,
+  Batch__Output as _byzantine_v1_Batch__Output,
+} from './byzantine/v1/Batch.js';
+import type {
+  BatchAck as _byzantine_v1_BatchAck,
+  BatchAck__Output as _byzantine_v1_BatchAck__Output,
+} from './byzantine/v1/BatchAck.js';
+import type {
+  BatchEnvelope as _byzantine_v1_BatchEnvelope,
+  BatchEnvelope__Output as _byzantine_v1_BatchEnvelope__Output,
+} from './byzantine/v1/BatchEnvelope.js';
 import type {
   GeneralClient as _byzantine_v1_GeneralClient,
   GeneralDefinition as _byzantine_v1_GeneralDefinition,
@@ -46,10 +54,6 @@ import type {
   RunAlgorithmResponse__Output as _byzantine_v1_RunAlgorithmResponse__Output,
 } from './byzantine/v1/RunAlgorithmResponse.js';
 import type {
-  SendOrderRequest as _byzantine_v1_SendOrderRequest,
-  SendOrderRequest__Output as _byzantine_v1_SendOrderRequest__Output,
-} from './byzantine/v1/SendOrderRequest.js';
-import type {
   SendOrderResponse as _byzantine_v1_SendOrderResponse,
   SendOrderResponse__Output as _byzantine_v1_SendOrderResponse__Output,
 } from './byzantine/v1/SendOrderResponse.js';
@@ -82,7 +86,9 @@ export interface ProtoGrpcType {
   byzantine: {
     v1: {
       Algorithm: EnumTypeDefinition;
-      ControlAuth: MessageTypeDefinition<_byzantine_v1_ControlAuth, _byzantine_v1_ControlAuth__Output>;
+      Batch: MessageTypeDefinition<_byzantine_v1_Batch, _byzantine_v1_Batch__Output>;
+      BatchAck: MessageTypeDefinition<_byzantine_v1_BatchAck, _byzantine_v1_BatchAck__Output>;
+      BatchEnvelope: MessageTypeDefinition<_byzantine_v1_BatchEnvelope, _byzantine_v1_BatchEnvelope__Output>;
       General: SubtypeConstructor<typeof grpc.Client, _byzantine_v1_GeneralClient> & {
         service: _byzantine_v1_GeneralDefinition;
       };
@@ -119,10 +125,6 @@ export interface ProtoGrpcType {
       RunAlgorithmResponse: MessageTypeDefinition<
         _byzantine_v1_RunAlgorithmResponse,
         _byzantine_v1_RunAlgorithmResponse__Output
-      >;
-      SendOrderRequest: MessageTypeDefinition<
-        _byzantine_v1_SendOrderRequest,
-        _byzantine_v1_SendOrderRequest__Output
       >;
       SendOrderResponse: MessageTypeDefinition<
         _byzantine_v1_SendOrderResponse,

@@ -3,6 +3,18 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type {
+  Batch as _byzantine_v1_Batch,
+  Batch__Output as _byzantine_v1_Batch__Output,
+} from '../../byzantine/v1/Batch.js';
+import type {
+  BatchAck as _byzantine_v1_BatchAck,
+  BatchAck__Output as _byzantine_v1_BatchAck__Output,
+} from '../../byzantine/v1/BatchAck.js';
+import type {
+  BatchEnvelope as _byzantine_v1_BatchEnvelope,
+  BatchEnvelope__Output as _byzantine_v1_BatchEnvelope__Output,
+} from '../../byzantine/v1/BatchEnvelope.js';
+import type {
   GetDecisionRequest as _byzantine_v1_GetDecisionRequest,
   GetDecisionRequest__Output as _byzantine_v1_GetDecisionRequest__Output,
 } from '../../byzantine/v1/GetDecisionRequest.js';
@@ -39,10 +51,6 @@ import type {
   RunAlgorithmResponse__Output as _byzantine_v1_RunAlgorithmResponse__Output,
 } from '../../byzantine/v1/RunAlgorithmResponse.js';
 import type {
-  SendOrderRequest as _byzantine_v1_SendOrderRequest,
-  SendOrderRequest__Output as _byzantine_v1_SendOrderRequest__Output,
-} from '../../byzantine/v1/SendOrderRequest.js';
-import type {
   SendOrderResponse as _byzantine_v1_SendOrderResponse,
   SendOrderResponse__Output as _byzantine_v1_SendOrderResponse__Output,
 } from '../../byzantine/v1/SendOrderResponse.js';
@@ -53,6 +61,29 @@ import type {
 
 export interface GeneralClient extends grpc.Client {
   /**
+   * The long-lived stream a general keeps to each peer, across runs: each message one batch from
+   * the caller, each answered on the stream by an acknowledgement with the same seq.
+   */
+  Exchange(
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_byzantine_v1_BatchEnvelope, _byzantine_v1_BatchAck__Output>;
+  Exchange(
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_byzantine_v1_BatchEnvelope, _byzantine_v1_BatchAck__Output>;
+  /**
+   * The long-lived stream a general keeps to each peer, across runs: each message one batch from
+   * the caller, each answered on the stream by an acknowledgement with the same seq.
+   */
+  exchange(
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_byzantine_v1_BatchEnvelope, _byzantine_v1_BatchAck__Output>;
+  exchange(
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_byzantine_v1_BatchEnvelope, _byzantine_v1_BatchAck__Output>;
+
+  /**
    * Waits (until the call's deadline) for the general to decide in run `run_id`.
    */
   GetDecision(
@@ -245,49 +276,49 @@ export interface GeneralClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
-   * One round's values from one sender to one receiver.
+   * One batch, as a unary call: for tools and other clients. Generals send theirs on Exchange.
    */
   SendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   SendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   SendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   SendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   /**
-   * One round's values from one sender to one receiver.
+   * One batch, as a unary call: for tools and other clients. Generals send theirs on Exchange.
    */
   sendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   sendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   sendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
   sendOrder(
-    argument: _byzantine_v1_SendOrderRequest,
+    argument: _byzantine_v1_Batch,
     callback: grpc.requestCallback<_byzantine_v1_SendOrderResponse__Output>,
   ): grpc.ClientUnaryCall;
 
@@ -321,6 +352,12 @@ export interface GeneralClient extends grpc.Client {
 
 export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * The long-lived stream a general keeps to each peer, across runs: each message one batch from
+   * the caller, each answered on the stream by an acknowledgement with the same seq.
+   */
+  Exchange: grpc.handleBidiStreamingCall<_byzantine_v1_BatchEnvelope__Output, _byzantine_v1_BatchAck>;
+
+  /**
    * Waits (until the call's deadline) for the general to decide in run `run_id`.
    */
   GetDecision: grpc.handleUnaryCall<
@@ -349,9 +386,9 @@ export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
   >;
 
   /**
-   * One round's values from one sender to one receiver.
+   * One batch, as a unary call: for tools and other clients. Generals send theirs on Exchange.
    */
-  SendOrder: grpc.handleUnaryCall<_byzantine_v1_SendOrderRequest__Output, _byzantine_v1_SendOrderResponse>;
+  SendOrder: grpc.handleUnaryCall<_byzantine_v1_Batch__Output, _byzantine_v1_SendOrderResponse>;
 
   /**
    * A RoundReport each time this general closes a round of run `run_id` (those already closed
@@ -361,6 +398,12 @@ export interface GeneralHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface GeneralDefinition extends grpc.ServiceDefinition {
+  Exchange: MethodDefinition<
+    _byzantine_v1_BatchEnvelope,
+    _byzantine_v1_BatchAck,
+    _byzantine_v1_BatchEnvelope__Output,
+    _byzantine_v1_BatchAck__Output
+  >;
   GetDecision: MethodDefinition<
     _byzantine_v1_GetDecisionRequest,
     _byzantine_v1_GetDecisionResponse,
@@ -386,9 +429,9 @@ export interface GeneralDefinition extends grpc.ServiceDefinition {
     _byzantine_v1_RunAlgorithmResponse__Output
   >;
   SendOrder: MethodDefinition<
-    _byzantine_v1_SendOrderRequest,
+    _byzantine_v1_Batch,
     _byzantine_v1_SendOrderResponse,
-    _byzantine_v1_SendOrderRequest__Output,
+    _byzantine_v1_Batch__Output,
     _byzantine_v1_SendOrderResponse__Output
   >;
   WatchRun: MethodDefinition<

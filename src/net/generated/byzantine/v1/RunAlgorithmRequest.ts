@@ -8,10 +8,6 @@ import type {
   Order as _byzantine_v1_Order,
   Order__Output as _byzantine_v1_Order__Output,
 } from '../../byzantine/v1/Order.js';
-import type {
-  ControlAuth as _byzantine_v1_ControlAuth,
-  ControlAuth__Output as _byzantine_v1_ControlAuth__Output,
-} from '../../byzantine/v1/ControlAuth.js';
 
 export interface RunAlgorithmRequest {
   runId?: string;
@@ -29,13 +25,9 @@ export interface RunAlgorithmRequest {
    */
   order?: _byzantine_v1_Order;
   /**
-   * 0: the general's own ROUND_TIMEOUT_MS
+   * 0: the general's own ROUND_TIMEOUT_MS; else 1..600000
    */
   roundTimeoutMs?: number;
-  /**
-   * the client key's signature; required unless the general runs AUTH=off
-   */
-  auth?: _byzantine_v1_ControlAuth | null;
 }
 
 export interface RunAlgorithmRequest__Output {
@@ -54,11 +46,7 @@ export interface RunAlgorithmRequest__Output {
    */
   order: _byzantine_v1_Order__Output;
   /**
-   * 0: the general's own ROUND_TIMEOUT_MS
+   * 0: the general's own ROUND_TIMEOUT_MS; else 1..600000
    */
   roundTimeoutMs: number;
-  /**
-   * the client key's signature; required unless the general runs AUTH=off
-   */
-  auth: _byzantine_v1_ControlAuth__Output | null;
 }

@@ -1,5 +1,4 @@
-import type { Order } from './order.js';
-import type { Batch } from './run/types.js';
+import type { Order } from '../order.js';
 
 /**
  * Signing as the core sees it: bytes in, bytes out. The core decides what is signed (below); the
@@ -16,14 +15,12 @@ export interface Verifier {
 }
 
 /**
- * Every signed message starts with a domain tag naming what it is, so a signature made for one
- * purpose (a batch, a chain link, a control request) can never be passed off as another.
+ * Every signed message starts with a domain tag naming what it is: SM's chain links are the only
+ * signatures today (TLS authenticates the channels), and the tag keeps a signature made for one
+ * purpose from ever passing for another.
  */
 export const SignedDomain = {
-  batch: 'byzantine.v1/SendOrder',
   chain: 'byzantine.v1/SignedChain',
-  runAlgorithm: 'byzantine.v1/RunAlgorithm',
-  resetLog: 'byzantine.v1/ResetLog',
 } as const;
 export type SignedDomain = (typeof SignedDomain)[keyof typeof SignedDomain];
 
@@ -44,16 +41,6 @@ export class SignedBytes {
     }
     const part = new Uint8Array(4);
     new DataView(part.buffer).setUint32(0, value);
-    return this.push(part);
-  }
-
-  /** A non-negative integer below 2^53, as 8 bytes (timestamps). */
-  long(value: number): this {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(`cannot sign ${value}: expected a safe non-negative integer`);
-    }
-    const part = new Uint8Array(8);
-    new DataView(part.buffer).setBigUint64(0, BigInt(value));
     return this.push(part);
   }
 
@@ -113,64 +100,5 @@ export function chainLinkBytes(
     .orders([value])
     .uints(signers.slice(0, position + 1))
     .bytes(previous ?? new Uint8Array(0))
-    .finish();
-}
-
-/** What a SendOrder's sender signs: the whole batch, chains included. Authenticates the channel (A2). */
-export function batchBytes(batch: Batch): Uint8Array {
-  const bytes = new SignedBytes(SignedDomain.batch)
-    .text(batch.runId)
-    .uint(batch.round)
-    .uint(batch.sender)
-    .uint(batch.receiver)
-    .orders(batch.values);
-  const chains = batch.chains ?? [];
-  bytes.uint(chains.length);
-  for (const chain of chains) {
-    bytes.uints(chain.signers);
-    bytes.uint(chain.signatures.length);
-    for (const signature of chain.signatures) bytes.bytes(signature);
-  }
-  return bytes.finish();
-}
-
-/** Freshness of a control request: when the client made it, and a value it never reuses. */
-export interface ControlStamp {
-  readonly timestampMs: number;
-  readonly nonce: Uint8Array;
-}
-
-/** What the client signs to ask general `general` to join a run. */
-export interface RunRequestContent {
-  readonly general: number;
-  readonly runId: string;
-  readonly generals: number;
-  readonly t: number;
-  readonly algorithm: string;
-  /** Only in the commander's request. */
-  readonly order: Order | undefined;
-  readonly roundTimeoutMs: number;
-}
-
-export function runRequestBytes(request: RunRequestContent, stamp: ControlStamp): Uint8Array {
-  return new SignedBytes(SignedDomain.runAlgorithm)
-    .uint(request.general)
-    .text(request.runId)
-    .uint(request.generals)
-    .uint(request.t)
-    .text(request.algorithm)
-    .orders(request.order === undefined ? [] : [request.order])
-    .uint(request.roundTimeoutMs)
-    .long(stamp.timestampMs)
-    .bytes(stamp.nonce)
-    .finish();
-}
-
-/** What the client signs to have general `general` truncate its logs. */
-export function resetLogBytes(general: number, stamp: ControlStamp): Uint8Array {
-  return new SignedBytes(SignedDomain.resetLog)
-    .uint(general)
-    .long(stamp.timestampMs)
-    .bytes(stamp.nonce)
     .finish();
 }

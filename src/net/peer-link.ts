@@ -1,0 +1,143 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Batch } from '../core/run/types.js';
+import { PeerCallError } from './errors.js';
+import type { BatchAck__Output } from './generated/byzantine/v1/BatchAck.js';
+import type { BatchEnvelope } from './generated/byzantine/v1/BatchEnvelope.js';
+import type { GeneralClient } from './generated/byzantine/v1/General.js';
+import { waitForReadyMetadata } from './health.js';
+import { toWireBatch } from './proto.js';
+
+interface InFlight {
+  readonly envelope: BatchEnvelope;
+  readonly resolve: (accepted: number) => void;
+  readonly reject: (error: PeerCallError) => void;
+  readonly timer: NodeJS.Timeout;
+  /** Not yet written on the current stream: new, or in flight when the last stream broke. */
+  unwritten: boolean;
+  /** Written again on a reopened stream: its first copy may have arrived before the stream broke. */
+  resent: boolean;
+}
+
+/** Seq numbers wrap within uint32. */
+const SEQ_LIMIT = 0x1_0000_0000;
+/** A stream that fails within this long of opening is reopened after a growing pause. */
+const QUICK_FAILURE_MS = 1000;
+const MAX_REOPEN_PAUSE_MS = 1000;
+
+/**
+ * The one long-lived Exchange stream from this general to one peer, kept across runs (as etcd's and
+ * CockroachDB's raft transports keep one stream per peer rather than a call per message). Each batch
+ * is one message, answered on the stream by an acknowledgement carrying its seq; each has its own
+ * deadline, since the stream, meant to outlive runs, has none. When the stream breaks, it is
+ * reopened at once (waiting for the peer to be reachable) and the batches still unacknowledged are
+ * written again; a resent batch refused as a duplicate had arrived the first time, and counts as
+ * accepted.
+ */
+export class PeerLink {
+  private stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output> | undefined;
+  private seq = 0;
+  private readonly inFlight = new Map<number, InFlight>();
+  private closed = false;
+  private openedAt = 0;
+  private quickFailures = 0;
+  private reopenTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly client: GeneralClient,
+    readonly peer: number,
+    private readonly onTrouble: (message: string) => void = () => {},
+  ) {}
+
+  /** Resolves with the values the peer accepted; rejects with its refusal, or at the deadline. */
+  send(batch: Batch, deadlineMs: number): Promise<number> {
+    if (this.closed)
+      return Promise.reject(this.failure(grpc.status.UNAVAILABLE, 'this general is shutting down'));
+    this.seq = (this.seq + 1) % SEQ_LIMIT;
+    const envelope: BatchEnvelope = { seq: this.seq, batch: toWireBatch(batch) };
+    return new Promise((resolve, reject) => {
+      const seq = this.seq;
+      const timer = setTimeout(() => {
+        this.inFlight.delete(seq);
+        reject(this.failure(grpc.status.DEADLINE_EXCEEDED, `no acknowledgement within ${deadlineMs} ms`));
+      }, deadlineMs);
+      this.inFlight.set(seq, { envelope, resolve, reject, timer, unwritten: true, resent: false });
+      this.flush();
+    });
+  }
+
+  /** Opens the stream now if it is not open (nor about to reopen): a run should not pay for it. */
+  open(): void {
+    if (this.stream === undefined && this.reopenTimer === undefined && !this.closed) this.openStream();
+  }
+
+  /** Writes what is not yet on the stream; waits while a broken stream pauses before reopening. */
+  private flush(): void {
+    this.open();
+    const stream = this.stream;
+    if (stream === undefined) return;
+    for (const pending of this.inFlight.values()) {
+      if (!pending.unwritten) continue;
+      pending.unwritten = false;
+      stream.write(pending.envelope);
+    }
+  }
+
+  private openStream(): void {
+    const stream = this.client.Exchange(waitForReadyMetadata());
+    this.stream = stream;
+    this.openedAt = Date.now();
+    stream.on('data', (ack: BatchAck__Output) => this.acknowledged(ack));
+    stream.on('error', (error: grpc.ServiceError) => this.lost(stream, error.details || error.message));
+    stream.on('end', () => this.lost(stream, 'the peer ended the stream'));
+  }
+
+  /** Ends the stream; whatever is still in flight fails now. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.reopenTimer);
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.cancel();
+    for (const [seq, pending] of this.inFlight) {
+      this.inFlight.delete(seq);
+      clearTimeout(pending.timer);
+      pending.reject(this.failure(grpc.status.CANCELLED, 'this general is shutting down'));
+    }
+  }
+
+  private acknowledged(ack: BatchAck__Output): void {
+    const pending = this.inFlight.get(ack.seq);
+    if (pending === undefined) return; // past its deadline already
+    this.inFlight.delete(ack.seq);
+    clearTimeout(pending.timer);
+    this.quickFailures = 0;
+    if (ack.code === grpc.status.OK || (pending.resent && ack.code === grpc.status.ALREADY_EXISTS)) {
+      pending.resolve(ack.accepted);
+    } else {
+      pending.reject(this.failure(ack.code, ack.details));
+    }
+  }
+
+  private lost(stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output>, why: string): void {
+    if (this.stream !== stream) return;
+    this.stream = undefined;
+    if (this.closed) return;
+    this.onTrouble(`stream to general ${this.peer} broke (${why}); reopening`);
+    const quick = Date.now() - this.openedAt < QUICK_FAILURE_MS;
+    this.quickFailures = quick ? this.quickFailures + 1 : 0;
+    const pause = quick ? Math.min(MAX_REOPEN_PAUSE_MS, 50 * 2 ** this.quickFailures) : 0;
+    for (const pending of this.inFlight.values()) {
+      pending.unwritten = true;
+      pending.resent = true;
+    }
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = undefined;
+      this.flush();
+    }, pause);
+    this.reopenTimer.unref();
+  }
+
+  private failure(code: grpc.status, details: string): PeerCallError {
+    return new PeerCallError(this.peer, 'Exchange', code, new Error(details));
+  }
+}
