@@ -10,16 +10,18 @@
 #                given, never stored in a layer:  --secret id=npm_ca,src=/path/to/ca.pem
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: every dependency, then tsc into dist/ ----
+# ---- build: every dependency, then esbuild compiles src/ into dist/ ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# --ignore-scripts: the package's `prepare` builds dist/, which needs the sources copied below.
 RUN --mount=type=secret,id=npm_ca \
     if [ -f /run/secrets/npm_ca ]; then \
       export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm_config_cafile=/run/secrets/npm_ca; \
     fi; \
-    npm ci --no-audit --no-fund --loglevel=warn
-COPY tsconfig.json tsconfig.build.json generate-compose.ts ./
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn
+COPY tsconfig.json generate-compose.ts ./
+COPY scripts ./scripts
 COPY proto ./proto
 COPY src ./src
 RUN npm run build

@@ -102,14 +102,26 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+const drained = (stream: NodeJS.WriteStream) => new Promise<void>((done) => stream.write('', () => done()));
+
+/**
+ * Exits as soon as the command is done. A command's work is over when it returns (a general's once
+ * it has shut down and closed its logs), but gRPC may still hold a socket to a peer that never
+ * answered (a paused container holds a TLS handshake open for minutes): that must not keep a
+ * one-shot client, or a stopped general, alive.
+ */
+async function exit(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exit(code),
   (error: unknown) => {
     process.stderr.write(
       `byzantine: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    process.exitCode = 1;
+    return exit(1);
   },
 );

@@ -239,7 +239,7 @@ function countsBlock(model: ReportModel): string {
       `<tr data-round="${r.round}"><td>${r.round}</td><td class="num">${fmt(r.batches)} / ${fmt(r.batchesExpected)}</td><td class="num">${fmt(r.values)}</td><td class="num">${fmt(r.lies)}</td><td class="num">${r.rejected}</td><td class="num">${r.withheld}</td><td class="num">${r.elapsedMs === null ? '—' : `${r.elapsedMs.toFixed(1)} ms`}${r.timedOut > 0 ? ` (${r.timedOut} timed out)` : ''}</td></tr>`,
   );
   return `<ul id="counts">
-<li><b id="count-batches">${fmt(c.batches)}</b> of ${fmt(c.batchesExpected)} batches (SendOrder RPCs) accepted${c.rejected > 0 ? `, ${fmt(c.rejected)} rejected` : ''}</li>
+<li><b id="count-batches">${fmt(c.batches)}</b> of ${fmt(c.batchesExpected)} batches accepted${c.rejected > 0 ? `, ${fmt(c.rejected)} rejected` : ''}</li>
 <li><b id="count-values">${fmt(c.values)}</b> of ${fmt(c.valuesExpected)} logical messages (values) delivered</li>
 <li><b id="count-lies">${fmt(c.lies)}</b> lies told${c.withheldValues > 0 ? `, ${fmt(c.withheldValues)} of them values withheld` : ''}</li>
 ${model.elapsedMs === null ? '' : `<li>run time ${model.elapsedMs.toFixed(1)} ms</li>`}
@@ -257,7 +257,7 @@ function signedCountsBlock(model: ReportModel): string {
       `<tr data-round="${r.round}"><td>${r.round}</td><td class="num">${fmt(r.batches)} / ${fmt(r.batchesExpected)}</td><td class="num">${fmt(r.values)}</td><td class="num">${fmt(r.values - r.invalid)}</td><td class="num">${fmt(r.invalid)}</td><td class="num">${fmt(r.lies)}</td><td class="num">${r.rejected}</td><td class="num">${r.withheld}</td><td class="num">${r.elapsedMs === null ? '—' : `${r.elapsedMs.toFixed(1)} ms`}${r.timedOut > 0 ? ` (${r.timedOut} timed out)` : ''}</td></tr>`,
   );
   return `<ul id="counts">
-<li><b id="count-batches">${fmt(c.batches)}</b> of ${fmt(c.batchesExpected)} batches (SendOrder RPCs) accepted${c.rejected > 0 ? `, ${fmt(c.rejected)} rejected` : ''}</li>
+<li><b id="count-batches">${fmt(c.batches)}</b> of ${fmt(c.batchesExpected)} batches accepted${c.rejected > 0 ? `, ${fmt(c.rejected)} rejected` : ''}</li>
 <li><b id="count-chains">${fmt(c.values)}</b> signed chains sent (at most ${fmt(c.valuesExpected)} in any SM(${model.t}) run of ${model.n}): <b id="count-valid">${fmt(c.values - c.invalid)}</b> valid, <b id="count-invalid">${fmt(c.invalid)}</b> ignored because a signature did not verify</li>
 <li><b id="count-lies">${fmt(c.lies)}</b> lies told${c.withheldValues > 0 ? `, ${fmt(c.withheldValues)} of them relays withheld` : ''}</li>
 ${model.elapsedMs === null ? '' : `<li>run time ${model.elapsedMs.toFixed(1)} ms</li>`}

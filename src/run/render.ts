@@ -55,7 +55,7 @@ function unsafeWarning(result: RunResult): string {
 /** The message count line: OM's logical messages are known in advance, SM's chains are not. */
 function countsLine(result: RunResult): string {
   const { messages, rpcs, elapsedMs } = result;
-  const time = `${fmt(rpcs)} RPCs; ${elapsedMs.toFixed(1)} ms`;
+  const time = `${fmt(rpcs)} batches; ${elapsedMs.toFixed(1)} ms`;
   if (result.algorithm === 'sm') {
     return `${fmt(messages.delivered)} valid signed chains of ${fmt(messages.expected)} sent (${fmt(messages.invalid ?? 0)} failed verification and were ignored) in ${time}`;
   }

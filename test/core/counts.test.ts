@@ -78,7 +78,7 @@ describe('exact message counts', () => {
     }
   });
 
-  test('SendOrder RPCs with no silent general: (n-1) + t(n-1)(n-2), e.g. 225 for n=10, t=3', () => {
+  test('batches with no silent general: (n-1) + t(n-1)(n-2), e.g. 225 for n=10, t=3', () => {
     assert.equal(rpcsExpected(10, 3), 9 + 3 * 9 * 8);
     assert.equal(rpcsExpected(10, 3), 225);
     assert.equal(rpcsExpected(4, 1), 9);

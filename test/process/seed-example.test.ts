@@ -79,7 +79,7 @@ describe('local, the seed example, --json', () => {
     assert.deepEqual(result.unreachable, []);
   });
 
-  test('exact counts: 3,609 logical messages delivered in 225 RPCs', () => {
+  test('exact counts: 3,609 logical messages delivered in 225 batches', () => {
     assert.equal(logicalMessages(N, T), 3609);
     assert.equal(rpcsExpected(N, T), 225);
     assert.deepEqual(result.messages, { expected: 3609, delivered: 3609 });
@@ -208,7 +208,7 @@ describe('local, the seed example, human output', () => {
     assert.match(human.stdout, /^IC1 holds/m);
     assert.match(human.stdout, /^IC2 holds/m);
     assert.match(human.stdout, /^Final consensus reached: ATTACK$/m);
-    assert.match(human.stdout, /3,609 of 3,609 logical messages delivered in 225 RPCs/);
+    assert.match(human.stdout, /3,609 of 3,609 logical messages delivered in 225 batches/);
   });
 
   test('no general process outlives the launcher', () => {

@@ -25,7 +25,7 @@ export function valuesPerLieutenant(n: number, t: number): number {
   return total;
 }
 
-/** SendOrder RPCs in the whole run with no silent general: n-1 in round 0, (n-1)(n-2) per later round. */
+/** Batches (one per sender, receiver and round) in the whole run with no silent general: n-1 in round 0, (n-1)(n-2) per later round. */
 export function rpcsExpected(n: number, t: number): number {
   return n - 1 + t * (n - 1) * (n - 2);
 }
