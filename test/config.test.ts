@@ -4,6 +4,8 @@
  * few cases through the CLI binary (exit status, stderr, --help on every command).
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
   ConfigError,
@@ -142,6 +144,71 @@ describe("a general's env (parseGeneralEnv)", () => {
         parseGeneralEnv({ AUTH: 'off', ID: '9', PEERS: PEERS4, PORT: 'http', TRAITOR: 'sneaky' }),
       ),
       [/^ID: 9 is out of range/, /^PORT: expected the port to listen on/, /^TRAITOR: unknown strategy/],
+    );
+  });
+});
+
+describe("a general's TRAITOR_FILE (its TRAITOR value from a file, as a Kubernetes pod mounts it)", () => {
+  const files = new Map([
+    ['/etc/byzantine/flip', 'flip\n'],
+    ['/etc/byzantine/loyal', 'false\n'],
+    ['/etc/byzantine/random', ' random:7 '],
+    ['/etc/byzantine/sneaky', 'sneaky\n'],
+    ['/etc/byzantine/long', 'x'.repeat(65)],
+  ]);
+  const readText = (path: string): string => {
+    const text = files.get(path);
+    if (text === undefined) throw Object.assign(new Error(`no such file ${path}`), { code: 'ENOENT' });
+    return text;
+  };
+  const parse = (env: NodeJS.ProcessEnv) =>
+    parseGeneralEnv({ AUTH: 'off', ID: '3', PEERS: PEERS4, ...env }, seed, readText);
+
+  test('the file holds what TRAITOR would: a strategy, false, random:SEED; blanks around it ignored', () => {
+    assert.deepEqual(parse({ TRAITOR_FILE: '/etc/byzantine/flip' }).strategy, { kind: 'flip' });
+    assert.deepEqual(parse({ TRAITOR_FILE: '/etc/byzantine/loyal' }).strategy, { kind: 'loyal' });
+    assert.deepEqual(parse({ TRAITOR_FILE: '/etc/byzantine/random' }).strategy, { kind: 'random', seed: 7 });
+  });
+
+  test('an empty TRAITOR_FILE is unset: TRAITOR applies', () => {
+    assert.deepEqual(parse({ TRAITOR_FILE: ' ', TRAITOR: 'silent' }).strategy, { kind: 'silent' });
+  });
+
+  test('reads a real file by default', () => {
+    const dir = tempDir('traitor-file');
+    try {
+      const path = join(dir.path, 'traitor');
+      writeFileSync(path, 'equivocate\n');
+      const config = parseGeneralEnv({ AUTH: 'off', ID: '1', PEERS: PEERS4, TRAITOR_FILE: path }, seed);
+      assert.deepEqual(config.strategy, { kind: 'equivocate' });
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('refused: both TRAITOR and TRAITOR_FILE, a missing file, an unknown strategy, an overlong file', () => {
+    assertProblems(
+      problemsOf(() => parse({ TRAITOR: 'flip', TRAITOR_FILE: '/etc/byzantine/flip' })),
+      [/^TRAITOR_FILE: set together with TRAITOR; give one/],
+    );
+    assertProblems(
+      problemsOf(() => parse({ TRAITOR_FILE: '/etc/byzantine/none' })),
+      [/^TRAITOR_FILE: cannot read "\/etc\/byzantine\/none" \(ENOENT\)/],
+    );
+    assertProblems(
+      problemsOf(() => parse({ TRAITOR_FILE: '/etc/byzantine/sneaky' })),
+      [/^TRAITOR_FILE \("\/etc\/byzantine\/sneaky"\): unknown strategy "sneaky"/],
+    );
+    assertProblems(
+      problemsOf(() => parse({ TRAITOR_FILE: '/etc/byzantine/long' })),
+      [/^TRAITOR_FILE: "\/etc\/byzantine\/long" holds 65 characters; expected a TRAITOR value/],
+    );
+  });
+
+  test('named with the other problems at once', () => {
+    assertProblems(
+      problemsOf(() => parse({ ID: '9', TRAITOR_FILE: '/etc/byzantine/sneaky' })),
+      [/^ID: 9 is out of range/, /^TRAITOR_FILE \("\/etc\/byzantine\/sneaky"\): unknown strategy/],
     );
   });
 });

@@ -13,6 +13,8 @@ environment:
   ID                 this general's id, 0..N-1 (0 is the commander)
   PEERS              every general's host:port, comma-separated, index = id (includes this one)
   TRAITOR            empty/false = loyal, true = equivocate, or flip, silent, random, random:SEED
+  TRAITOR_FILE       a file holding the TRAITOR value instead (one ConfigMap entry per pod, as
+                     generate-compose.ts --kubernetes mounts it); not together with TRAITOR
   PORT               port to listen on (default 50051; 0 picks a free one)
   HOST               address to bind (default 0.0.0.0)
   LOG_DIR            where general_<ID>_intermediate.log and general_<ID>_events.jsonl go (default ./logs)

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALGORITHMS, type Algorithm, maximumTraitors } from '../core/algorithm.js';
 import { type Order, Order as Orders } from '../core/order.js';
@@ -176,6 +177,7 @@ const generalEnvSchema = z
   .object({
     ID: intIn(0, 999, 'the general id'),
     TRAITOR: z.string().default(''),
+    TRAITOR_FILE: unsetIfEmpty(z.string().trim()),
     PEERS: peersSchema,
     PORT: intIn(0, 65535, 'the port to listen on').default(50051),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
@@ -224,19 +226,70 @@ const generalEnvSchema = z
     }
   });
 
+/** Reads a small text file named by the env (TRAITOR_FILE); injected so tests need no files. */
+export type TextFileReader = (path: string) => string;
+const readTextFile: TextFileReader = (path) => readFileSync(path, 'utf8');
+
+/** The longest TRAITOR value a file may hold: `random:4294967295` is 17 characters. */
+const MAX_TRAITOR_TEXT = 64;
+
 /**
- * A general's env: ID, TRAITOR, PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, ROUND_TIMEOUT_MS, FAULT_*,
- * AUTH (on by default), PRIVATE_KEY_FILE and CERTS_DIR (required unless AUTH=off).
+ * The TRAITOR value and where it came from. TRAITOR_FILE exists for orchestrators that cannot give
+ * each replica its own env value (a Kubernetes StatefulSet mounts each pod's entry of one ConfigMap):
+ * the file holds exactly what TRAITOR would.
  */
-export function parseGeneralEnv(env: NodeJS.ProcessEnv, seed: SeedSource = freshSeed): GeneralConfig {
+function traitorSource(
+  env: NodeJS.ProcessEnv,
+  readText: TextFileReader,
+  problems: string[],
+): { text: string; name: string } | undefined {
+  const file = env.TRAITOR_FILE?.trim() ?? '';
+  if (file === '') return { text: env.TRAITOR ?? '', name: 'TRAITOR' };
+  if ((env.TRAITOR ?? '').trim() !== '') {
+    problems.push(
+      'TRAITOR_FILE: set together with TRAITOR; give one (TRAITOR_FILE names a file holding the TRAITOR value)',
+    );
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readText(file).trim();
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    problems.push(`TRAITOR_FILE: cannot read "${file}" (${why}); expected a file holding the TRAITOR value`);
+    return undefined;
+  }
+  if (text.length > MAX_TRAITOR_TEXT) {
+    problems.push(
+      `TRAITOR_FILE: "${file}" holds ${text.length} characters; expected a TRAITOR value (a strategy name or true/false, at most ${MAX_TRAITOR_TEXT})`,
+    );
+    return undefined;
+  }
+  return { text, name: `TRAITOR_FILE ("${file}")` };
+}
+
+/**
+ * A general's env: ID, TRAITOR (or TRAITOR_FILE), PEERS, PORT, HOST, LOG_DIR, LOG_VALUES,
+ * ROUND_TIMEOUT_MS, FAULT_*, AUTH (on by default), PRIVATE_KEY_FILE and CERTS_DIR (required unless
+ * AUTH=off), PEER_CALLS.
+ */
+export function parseGeneralEnv(
+  env: NodeJS.ProcessEnv,
+  seed: SeedSource = freshSeed,
+  readText: TextFileReader = readTextFile,
+): GeneralConfig {
   const problems: string[] = [];
   const parsed = generalEnvSchema.safeParse(env);
   let strategy: Strategy = { kind: 'loyal' };
-  try {
-    strategy = parseTraitorEnv(env.TRAITOR ?? '', seed);
-  } catch (error) {
-    if (!(error instanceof StrategyParseError)) throw error;
-    problems.push(`TRAITOR: ${error.message}, or true/false`);
+  const traitor = traitorSource(env, readText, problems);
+  if (traitor !== undefined) {
+    try {
+      strategy = parseTraitorEnv(traitor.text, seed);
+    } catch (error) {
+      if (!(error instanceof StrategyParseError)) throw error;
+      problems.push(`${traitor.name}: ${error.message}, or true/false`);
+    }
   }
   if (!parsed.success) problems.unshift(...problemsOf(parsed.error, (key) => key));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

@@ -396,12 +396,12 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       const container = containerOf(`general-${id}`);
       const secrets = mustRun(['docker', 'exec', container, 'ls', '/run/secrets']).stdout.trim().split('\n');
       assert.deepEqual(secrets, [`general_${id}_key`], `general-${id} holds only its own key`);
-      const publicKeys = mustRun(['docker', 'exec', container, 'ls', '/app/keys']).stdout.trim().split('\n');
+      const publicKeys = mustRun(['docker', 'exec', container, 'ls', '/app/certs']).stdout.trim().split('\n');
       // Every general's certificate and the client's, the bundle of them all, and the CA's.
       assert.equal(publicKeys.length, GENERALS + 3, `every certificate: ${publicKeys.join(', ')}`);
       assert.ok(publicKeys.includes('ca.pem') && publicKeys.includes('certs.pem'), publicKeys.join(', '));
       assert.ok(!publicKeys.some((name) => name.includes('private')));
-      const write = run(['docker', 'exec', container, 'sh', '-c', 'echo x > /app/keys/general_0.pem']);
+      const write = run(['docker', 'exec', container, 'sh', '-c', 'echo x > /app/certs/general_0.pem']);
       assert.notEqual(write.status, 0, 'the certificates are read-only in the container');
     }
   });
@@ -623,7 +623,7 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
         [
           'services:',
           `  general-${MISKEYED}:`,
-          `    volumes: ["${logsDir}:/app/logs", "${join(stranger, 'keys', 'public')}:/app/keys:ro"]`,
+          `    volumes: ["${logsDir}:/app/logs", "${join(stranger, 'keys', 'public')}:/app/certs:ro"]`,
           `    secrets: [stranger_key]`,
           '    environment:',
           '      PRIVATE_KEY_FILE: /run/secrets/stranger_key',
