@@ -117,7 +117,6 @@ export class GeneralServer {
           return;
         }
         setServing(this.health, true);
-        this.links.openAll();
         this.log.notice(`listening on ${this.config.host}:${port}`, {
           n: this.n,
           strategy: formatStrategy(this.config.strategy),
@@ -294,7 +293,8 @@ export class GeneralServer {
       { ...this.config.faults, crash: (round) => this.crash(round) },
     );
     this.runs.set(runId, driver);
-    // Streams that broke since the last run reopen now, before the commander's order arrives.
+    // The streams open when a general first joins a run (while its peers are all up, rather than
+    // racing their start-up), and any that broke since reopen now, before the commander's order.
     this.links.openAll();
     driver.start();
     return driver;
