@@ -83,7 +83,10 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
     queue.push(...step.outbox);
     if (keepTrace) for (const lie of step.lies) trace.lies.push({ ...lie, sender });
   };
-  take(COMMANDER, generals[COMMANDER]?.start() ?? { outbox: [], lies: [], completed: [] });
+  // Every general joins; only those with something to send in round 0 (the commander) say anything.
+  generals.forEach((g, id) => {
+    take(id, g.start());
+  });
   for (;;) {
     while (head < queue.length) {
       const batch = queue[head++] as Batch;
@@ -103,7 +106,7 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
         rejected[batch.receiver] = (rejected[batch.receiver] ?? 0) + 1;
       }
     }
-    const waiting = generals.filter((g) => g.decision === undefined);
+    const waiting = generals.filter((g) => !g.finished);
     if (waiting.length === 0) break;
     // Deadlines fall in round order: a general already ahead has not waited its round out yet.
     const earliest = Math.min(...waiting.map((g) => g.round));
