@@ -1,4 +1,5 @@
 import type { Algorithm } from '../core/algorithm.js';
+import { KingRun } from '../core/king/king-run.js';
 import { OmRun } from '../core/om/om-run.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
@@ -53,6 +54,7 @@ function generalRun(
   algorithm: Algorithm,
   keys: EphemeralSigning | undefined,
 ): ProtocolRun {
+  if (algorithm === 'king') return new KingRun(spec);
   if (algorithm === 'om' || keys === undefined) return new OmRun(spec);
   const signer = keys.signers[spec.id];
   if (signer === undefined) throw new RangeError(`no key for general ${spec.id}`);
@@ -60,7 +62,7 @@ function generalRun(
 }
 
 /**
- * Drives one run of n generals (OM or SM) over an in-memory FIFO network. Synchrony is modelled
+ * Drives one run of n generals (OM, SM or King) over an in-memory FIFO network. Synchrony is modelled
  * exactly: when nothing is left in flight, every waiting general's round deadline fires.
  */
 export function runInMemory(spec: SimulationSpec, keepTrace = false): SimulationOutcome {
@@ -127,6 +129,7 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
       valuesSent: g.sentValues,
       lies: g.lies,
       ...(algorithm === 'sm' ? { valuesInvalid: invalid[id] ?? 0 } : {}),
+      ...(algorithm === 'king' ? { phases: g.phases() } : {}),
     });
   });
   return { reports, trace };
