@@ -198,7 +198,7 @@ describe('the client flags (parseClientConfig)', () => {
     );
     assertProblems(
       problemsOf(() => parseClientConfig({ ...flags, algorithm: 'dolev-strong' }, {})),
-      [/^--algorithm: expected om or sm$/],
+      [/^--algorithm: expected om, sm or king$/],
     );
   });
 
