@@ -80,7 +80,7 @@ describe('King: a lieutenant through two phases by hand (n=4, t=1)', () => {
     // Round 3: P(x=A) = 2 < n-t=3, so it takes the king's RETREAT; then phase 2's value(R) goes out.
     step = accepted(g.receive(batch(3, 0, 1, [R])));
     assert.deepEqual(conclusions(step), [
-      { kind: 'king', round: 3, phase: 1, king: 0, heard: R, kept: false, x: R },
+      { kind: 'king', round: 3, phase: 1, king: 0, heard: R, support: 2, kept: false, x: R },
     ]);
     assert.deepEqual([...sentByReceiver(step, 4).values()], [[R], [R], [R]]);
     assert.deepEqual(g.phases(), [
@@ -174,7 +174,7 @@ describe('King: deadlines', () => {
       { round: 3, batchesExpected: 1, batchesReceived: 0, timedOut: true, missing: [0] },
     ]);
     assert.deepEqual(conclusions(step), [
-      { kind: 'king', round: 3, phase: 1, king: 0, heard: null, kept: false, x: R },
+      { kind: 'king', round: 3, phase: 1, king: 0, heard: null, support: 2, kept: false, x: R },
     ]);
     assert.equal(g.phases()[0]?.kingValue, null);
     assert.equal(refused(g.receive(batch(3, 0, 3, [A]))).code, 'round-closed');
@@ -192,6 +192,7 @@ describe('King: deadlines', () => {
       phase: 1,
       king: 0,
       heard: R,
+      support: 4,
       kept: true,
       x: A,
     });

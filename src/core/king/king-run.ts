@@ -207,7 +207,7 @@ export class KingRun extends LockStepRun<RoundState> implements ProtocolRun {
           x: this.x,
         });
         this.draft = undefined;
-        conclusion = { kind: 'king', round, phase, king, heard, kept, x: this.x };
+        conclusion = { kind: 'king', round, phase, king, heard, support: own, kept, x: this.x };
         break;
       }
     }

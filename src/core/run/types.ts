@@ -86,8 +86,8 @@ export type KingRoundKind = (typeof KingRoundKind)[keyof typeof KingRoundKind];
  * King: what a general concluded when one of its rounds closed. `x` is its value afterwards. In a
  * value round `counts` is c (the value(v) it received, its own included) and `proposal` what it
  * proposes next (null: propose(none)); in a propose round `counts` is P; in the king's round `heard`
- * is the king's value as received (null: nothing arrived, or this general is the king) and `kept`
- * whether P(x) >= n-t let it keep its own x.
+ * is the king's value as received (null: nothing arrived, or this general is the king), `support`
+ * its P(x) and `kept` whether it kept its own x (P(x) >= n-t, or it is the king).
  */
 export type KingConclusion =
   | {
@@ -120,6 +120,8 @@ export type KingConclusion =
       readonly phase: number;
       readonly king: number;
       readonly heard: Order | null;
+      /** P(x) for its x before the king's round: n-t or more keeps it. */
+      readonly support: number;
       readonly kept: boolean;
       readonly x: Order;
     };
