@@ -62,7 +62,10 @@ describe('check --algorithm king', () => {
       tallies.map((t) => t.cases),
       [26, 32, 38, 422],
     );
-    assert.deepEqual(shapes.map((s) => caseCount(s)), [26, 32, 38, 422]);
+    assert.deepEqual(
+      shapes.map((s) => caseCount(s)),
+      [26, 32, 38, 422],
+    );
     assert.deepEqual(
       tallies.map((t) => t.violations),
       [0, 0, 0, 0],
