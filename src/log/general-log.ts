@@ -152,9 +152,12 @@ export class GeneralLog {
       case 'value':
         text = `value: ${counts('c', c.counts)} (n-t=${n - t}) -> ${c.proposal === null ? 'propose(none)' : `propose ${c.proposal}`}`;
         break;
-      case 'propose':
-        text = `propose: ${counts('P', c.counts)} (x follows a value with P > t=${t}) -> x=${c.x}`;
+      case 'propose': {
+        const over = c.counts.attack > t ? 'P(ATTACK)' : c.counts.retreat > t ? 'P(RETREAT)' : undefined;
+        const why = over === undefined ? `neither > t=${t}: x stays ${c.x}` : `${over} > t=${t}: x=${c.x}`;
+        text = `propose: ${counts('P', c.counts)}; ${why}`;
         break;
+      }
       case 'king': {
         const sent =
           c.king === this.id
