@@ -4,13 +4,14 @@ import type { ControlRefusal, ReceivedControlAuth } from '../auth/control.js';
 import { type GeneralKeys, loadGeneralKeys, type ServerAuth, serverAuth } from '../auth/general-keys.js';
 import type { GeneralConfig } from '../config/config.js';
 import type { Algorithm } from '../core/algorithm.js';
-import { batchSize, valuesPerLieutenant } from '../core/om/counts.js';
+import { KingRun } from '../core/king/king-run.js';
+import { valuesPerLieutenant } from '../core/om/counts.js';
 import { OmRun } from '../core/om/om-run.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import type { Batch, GeneralSpec, ProtocolRun, RejectionCode } from '../core/run/types.js';
 import { batchBytes, type ControlStamp, resetLogBytes, runRequestBytes } from '../core/signatures.js';
-import { MAX_SIGNED_BATCH, SmRun } from '../core/sm/sm-run.js';
+import { SmRun } from '../core/sm/sm-run.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { RpcError } from './errors.js';
@@ -20,6 +21,7 @@ import type { RunAlgorithmRequest__Output } from './generated/byzantine/v1/RunAl
 import type { SendOrderRequest__Output } from './generated/byzantine/v1/SendOrderRequest.js';
 import { addHealth, setServing } from './health.js';
 import { MAX_MESSAGE_BYTES, PeerClients } from './peers.js';
+import { phaseToWire } from './phase-wire.js';
 import { byzantineProto, toAlgorithm, toOrder, toWire, WireOrder, wireAlgorithm } from './proto.js';
 import { RunDriver } from './run-driver.js';
 import { roundReport, traceResponse, watchRunHandler } from './trace-service.js';
@@ -327,9 +329,10 @@ export class GeneralServer {
     return driver;
   }
 
-  /** OM(t), or SM(t) signing with this general's key and checking chains with every general's. */
+  /** OM(t), King, or SM(t) signing with this general's key and checking chains with every general's. */
   private protocolRun(spec: GeneralSpec, algorithm: Algorithm): ProtocolRun {
     if (algorithm === 'om') return new OmRun(spec);
+    if (algorithm === 'king') return new KingRun(spec);
     if (this.auth.mode === 'off') throw new RangeError('SM needs keys');
     return new SmRun(spec, { signer: this.auth.keys.signer, verifier: this.auth.keys.peers });
   }
@@ -367,7 +370,7 @@ export class GeneralServer {
     };
     if (run === undefined)
       return refuse(grpc.status.NOT_FOUND, 'unknown-run', `unknown run "${batch.runId}"`);
-    const largest = run.algorithm === 'sm' ? MAX_SIGNED_BATCH : batchSize(this.n, run.run.spec.t);
+    const largest = run.run.largestBatch;
     if (batch.values.length > Math.max(1, largest)) {
       return refuse(
         grpc.status.RESOURCE_EXHAUSTED,
@@ -414,6 +417,7 @@ export class GeneralServer {
       lies: general.lies,
       elapsedMs: run.elapsedMs,
       rounds: run.record.rounds.map(roundReport),
+      phases: general.phases().map(phaseToWire),
     };
   }
 }

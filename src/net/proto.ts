@@ -43,9 +43,13 @@ export const toOrder = (wire: unknown): Order =>
 export const toWire = (order: Order) => (order === 'ATTACK' ? WireOrder.ATTACK : WireOrder.RETREAT);
 
 /** Wire enum <-> algorithm. Unspecified (0) reads as OM, the default. */
-export const WireAlgorithm = { ALGORITHM_UNSPECIFIED: 0, OM: 1, SM: 2 } as const;
+export const WireAlgorithm = { ALGORITHM_UNSPECIFIED: 0, OM: 1, SM: 2, KING: 3 } as const;
 
 export const toAlgorithm = (wire: unknown): Algorithm =>
-  wire === WireAlgorithm.SM || wire === 'SM' ? 'sm' : 'om';
+  wire === WireAlgorithm.SM || wire === 'SM'
+    ? 'sm'
+    : wire === WireAlgorithm.KING || wire === 'KING'
+      ? 'king'
+      : 'om';
 export const wireAlgorithm = (algorithm: Algorithm) =>
-  algorithm === 'sm' ? WireAlgorithm.SM : WireAlgorithm.OM;
+  algorithm === 'sm' ? WireAlgorithm.SM : algorithm === 'king' ? WireAlgorithm.KING : WireAlgorithm.OM;
