@@ -1,5 +1,6 @@
 import { clientControl } from '../auth/client-key.js';
 import { parseClientConfig } from '../config/config.js';
+import { lastRoundOf } from '../core/algorithm.js';
 import { COMMANDER } from '../core/paths.js';
 import { GeneralsUnreachableError, runOnCluster } from '../net/cluster-client.js';
 import { PeerClients } from '../net/peers.js';
@@ -65,7 +66,11 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   warnShape(config.n, config.t, config.roster.size, config.json, config.algorithm);
   const peers = new PeerClients(config.peers);
   // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
-  const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
+  const progress = new ClusterProgress(
+    TerminalProgress.forCommand(config.json),
+    peers,
+    lastRoundOf(config.algorithm, config.t),
+  );
   try {
     const unreachable = await waitForLieutenants(progress, config.waitMs, config.json);
     const facts = await runOnCluster(peers, {
