@@ -16,7 +16,10 @@ import { ALGORITHM_FLAG, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
   order: { type: 'string', help: "the commander's order: ATTACK or RETREAT (required)" },
-  t: { type: 'string', help: 'traitors tolerated: the depth of OM(t) or SM(t) (required)' },
+  t: {
+    type: 'string',
+    help: 'traitors tolerated: the depth of OM(t) or SM(t), t+1 phases of King (required)',
+  },
   ...ALGORITHM_FLAG,
   peers: {
     type: 'string',
@@ -27,7 +30,7 @@ const FLAGS: FlagSpec = {
   timeout: {
     type: 'string',
     help: 'how long to wait for decisions, ms',
-    default: '(t+1) round deadlines + 5 s',
+    default: '(t+1) round deadlines + 5 s; (3(t+1)+1) under king',
   },
   wait: { type: 'string', help: 'how long to wait for every general to be healthy, ms', default: '30000' },
   'round-timeout': {
@@ -52,7 +55,7 @@ const FLAGS: FlagSpec = {
 
 export const clientHelp = helpText(
   'byzantine client --order ATTACK|RETREAT --t N [flags]',
-  'Runs OM(t) or SM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client signature (each named, with why).',
+  'Runs OM(t), SM(t) or King once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client signature (each named, with why).',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${REPEAT_HELP.client}`,
 );

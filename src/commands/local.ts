@@ -18,7 +18,7 @@ const FLAGS: FlagSpec = {
   timeout: {
     type: 'string',
     help: 'how long to wait for decisions, ms',
-    default: '(t+1) round deadlines + 5 s',
+    default: '(t+1) round deadlines + 5 s; (3(t+1)+1) under king',
   },
   auth: {
     type: 'string',

@@ -104,7 +104,9 @@ compose file names the key files, never their contents. The containers run as $U
 so the containers run as the owner of the keys. Keep ./keys out of git and out of images.
 
 Traitors: OM(t), the client's default, needs N > 3t; \`--algorithm sm\` on the client (signed
-messages) tolerates any t up to N-2. The generator notes the bound in the file; the client enforces it.
+messages) tolerates any t up to N-2; \`--algorithm king\` (the King algorithm) needs N > 3t like OM,
+but its messages grow as N^2 per phase, not N^t, so it runs where OM cannot (say 31 generals, t=10).
+The generator notes the bound in the file; the client enforces it.
 
 Example:
   npx tsx generate-compose.ts 10 3,4,7

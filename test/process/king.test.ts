@@ -1,18 +1,26 @@
 /**
  * The King algorithm between real general processes over gRPC (`local --algorithm king`): a silent
- * king of phase 1 (general 0, the commander, sends nothing at all) and a two-faced commander. Every
- * number is derived by hand in the comments.
+ * king of phase 1 (general 0, the commander, sends nothing at all) and a two-faced commander; and
+ * `client --algorithm king` on running generals. Every number is derived by hand in the comments.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LocalCluster } from '../../src/local/cluster.js';
 import { intermediateLogPath } from '../../src/log/general-log.js';
+import { waitForGenerals } from '../../src/net/cluster-client.js';
+import { PeerClients } from '../../src/net/peers.js';
+import { traceFromCluster } from '../../src/net/trace-client.js';
 import { readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
 import { buildReport } from '../../src/report/model.js';
 import type { RunResult } from '../../src/run/result.js';
+import { clientKeyFile } from '../support/keys.js';
 import {
+  CLI,
   type CliResult,
+  cleanEnv,
   jsonOf,
   lines,
   processesMarked,
@@ -253,5 +261,97 @@ describe('local --algorithm king, n=4 t=1, a two-faced commander', () => {
     assert.match(text, /round=2 from=0 propose=RETREAT/);
     assert.match(text, /round=1 phase=1 value: c\(ATTACK\)=2 c\(RETREAT\)=2 \(n-t=3\) -> propose\(none\)/);
     assert.match(text, /DECISION ATTACK/);
+  });
+});
+
+/** `byzantine client` as a child, without blocking this process: the cluster in it must keep answering. */
+function client(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'client', ...args], { env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * `client --algorithm king` on running generals, n=4, t=1, order RETREAT, lieutenant 3 flips: every x
+ * starts RETREAT; 0, 1, 2 count c = 1/3 and P = 1/3 (3's flipped ATTACK), 3 counts 0/4 and proposes
+ * RETREAT, sent as ATTACK. P(x) = 3 >= n-t: nobody needs a king. 3 lies in 6 messages a phase: 12.
+ */
+describe('client --algorithm king on running generals', () => {
+  const logs = tempDir('king-client');
+  let cluster: LocalCluster;
+  let peers: PeerClients;
+
+  before(async () => {
+    cluster = await LocalCluster.start({
+      n: 4,
+      roster: new Map([[3, { kind: 'flip' }]]),
+      roundTimeoutMs: 10_000,
+      logDir: logs.path,
+    });
+    peers = new PeerClients(cluster.peers);
+    await waitForGenerals(peers, 60_000);
+  });
+
+  after(async () => {
+    peers?.close();
+    await cluster?.stop();
+    logs.remove();
+  });
+
+  test('prints the phases it read from GetDecision, and GetTrace gives a report with the same ones', async () => {
+    assert.ok(cluster.keyDir, 'the cluster runs with authentication');
+    const peerList = cluster.peers.map((p) => `${p.host}:${p.port}`).join(',');
+    const run = await client([
+      '--algorithm',
+      'king',
+      '--order',
+      'RETREAT',
+      '--t',
+      '1',
+      '--peers',
+      peerList,
+      '--traitors',
+      '3:flip',
+      '--key',
+      clientKeyFile(cluster.keyDir),
+      '--json',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as RunResult;
+    assert.deepEqual(
+      [result.algorithm, result.consensus, result.ic1, result.ic2],
+      ['king', 'RETREAT', true, true],
+    );
+    assert.deepEqual(result.phases, [
+      { phase: 1, king: 0, x: ['RETREAT', 'RETREAT', 'RETREAT', 'RETREAT'] },
+      { phase: 2, king: 1, x: ['RETREAT', 'RETREAT', 'RETREAT', 'RETREAT'] },
+    ]);
+    assert.deepEqual(
+      result.generals.map((g) => [g.xByPhase, g.lastPhase?.values, g.lastPhase?.proposals, g.lies]),
+      [
+        ['RRR', { attack: 1, retreat: 3 }, { attack: 1, retreat: 3 }, 0],
+        ['RRR', { attack: 1, retreat: 3 }, { attack: 1, retreat: 3 }, 0],
+        ['RRR', { attack: 1, retreat: 3 }, { attack: 1, retreat: 3 }, 0],
+        ['RRR', { attack: 0, retreat: 4 }, { attack: 0, retreat: 4 }, 12],
+      ],
+    );
+    assert.deepEqual([result.messages, result.rpcs], [{ expected: 57, delivered: 57 }, 57]);
+
+    const model = buildReport(await traceFromCluster(peers, { ...result, algorithm: 'king' }));
+    assert.deepEqual(model.warnings, []);
+    assert.deepEqual(
+      model.king?.phases.map((p) => p.x),
+      ['RRRR', 'RRRR'],
+    );
+    assert.equal(model.counts.lies, 12);
   });
 });
