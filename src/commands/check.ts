@@ -247,7 +247,7 @@ function kingConclusion(report: CheckReport): string {
   if (broken.length > 0) parts.push(`Where n <= 3t these strategies broke it (${broken.join(', ')}).`);
   if (held.length > 0)
     parts.push(
-      `Where n <= 3t nothing is promised, yet these strategies did not break it (${held.join(', ')}); random:SEED traitors can (docs/king.md).`,
+      `Where n <= 3t nothing is promised, yet these strategies did not break it (${held.join(', ')}): no guarantee either (at n=6, t=2 random:SEED traitors do, docs/king.md).`,
     );
   return parts.join(' ');
 }

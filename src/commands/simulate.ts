@@ -37,7 +37,7 @@ examples:
   byzantine simulate --algorithm sm --generals 4 --t 2 --traitors 0:equivocate,3:flip
       agrees under SM; OM(2) cannot even be run with 4 generals
   byzantine simulate --algorithm king --generals 100 --t 33 --traitors 0:equivocate,1:silent,2:flip
-      King among 100 generals: 676,665 messages where OM(33) would need more than atoms exist`,
+      King among 100 generals: 676,665 messages, where OM(33) would need 1.1e65 values`,
 );
 
 export function simulateCommand(argv: readonly string[]): number | Promise<number> {
