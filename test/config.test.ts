@@ -292,7 +292,7 @@ describe('the client flags (parseClientConfig)', () => {
     );
     assertProblems(
       problemsOf(() => parseClientConfig({ ...flags, algorithm: 'dolev-strong' }, {})),
-      [/^--algorithm: expected om or sm$/],
+      [/^--algorithm: expected om, sm or king$/],
     );
   });
 

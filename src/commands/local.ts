@@ -1,4 +1,5 @@
 import { parseRunConfig } from '../config/config.js';
+import { lastRoundOf } from '../core/algorithm.js';
 import { GeneralsUnreachableError } from '../net/errors.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
 import { TerminalProgress } from '../progress/terminal.js';
@@ -17,7 +18,7 @@ const FLAGS: FlagSpec = {
   timeout: {
     type: 'string',
     help: 'how long to wait for decisions, ms',
-    default: '(t+1) round deadlines + 5 s',
+    default: '(t+1) round deadlines + 5 s; (3(t+1)+1) under king',
   },
   auth: {
     type: 'string',
@@ -46,7 +47,11 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   try {
     return await withLocalCluster(config, config.roster, async (cluster, peers) => {
       // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
-      const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
+      const progress = new ClusterProgress(
+        TerminalProgress.forCommand(config.json),
+        peers,
+        lastRoundOf(config.algorithm, config.t),
+      );
       try {
         await waitForCluster(cluster, peers, progress);
         const { runId, result } = await runWithFaults(cluster, peers, config, { ...config, progress });

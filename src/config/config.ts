@@ -120,7 +120,7 @@ export const algorithmSchema = z
   .string()
   .trim()
   .transform((s) => s.toLowerCase())
-  .refine((s): s is Algorithm => (ALGORITHMS as readonly string[]).includes(s), 'expected om or sm')
+  .refine((s): s is Algorithm => (ALGORITHMS as readonly string[]).includes(s), 'expected om, sm or king')
   .transform((s) => s as Algorithm);
 
 const onOff = (what: string) =>
@@ -325,9 +325,26 @@ function generalFaults(
   return hasFaults(faults) ? { faults } : {};
 }
 
-/** The bound of OM(t): n > 3t, explained. */
-export function unsafeBoundMessage(n: number, t: number): string {
-  return `n=${n} generals cannot tolerate t=${t} traitors with oral messages: OM(t) needs n > 3t (here 3t=${3 * t}), because with n <= 3t a traitor can make a loyal lieutenant unable to tell a lying commander from a lying lieutenant. Use t <= ${Math.max(0, Math.floor((n - 1) / 3))}, more generals, or --allow-unsafe to run it anyway and see the guarantee fail`;
+/** The bound of OM(t) and King, both unsigned: n > 3t, explained. */
+export function unsafeBoundMessage(n: number, t: number, algorithm: Algorithm = 'om'): string {
+  const name = algorithm === 'king' ? 'King(t)' : 'OM(t)';
+  return `n=${n} generals cannot tolerate t=${t} traitors with oral messages: ${name} needs n > 3t (here 3t=${3 * t}), because with n <= 3t a traitor can make a loyal lieutenant unable to tell a lying commander from a lying lieutenant. Use t <= ${Math.max(0, Math.floor((n - 1) / 3))}, more generals, or --allow-unsafe to run it anyway and see the guarantee fail`;
+}
+
+/** n > 3t binds the unsigned algorithms, OM(t) and King; SM(t) needs only n >= t+2. */
+export const boundByThirds = (algorithm: Algorithm | undefined) => algorithm === 'om' || algorithm === 'king';
+
+/**
+ * The deepest t a run may ask for: OM's messages grow as n^t, so 20 already bounds it far beyond
+ * what any machine holds; King's grow as n^2 per phase, so t is bounded only by n <= 200 > 3t.
+ */
+export const MAX_T = { om: 20, sm: 20, king: 66 } as const satisfies Record<Algorithm, number>;
+
+function checkDepth(t: number, algorithm: Algorithm | undefined, problems: string[]): void {
+  if (algorithm === undefined || t <= MAX_T[algorithm]) return;
+  problems.push(
+    `--t: expected the number of traitors to tolerate, an integer 0..${MAX_T[algorithm]} under ${algorithm} (0..${MAX_T.king} under king, whose messages grow as n^2, not n^t)`,
+  );
 }
 
 export const flagText = {
@@ -368,8 +385,9 @@ interface Shape {
   readonly algorithm: Algorithm | undefined;
 }
 
-/** SM(t) works for any n >= t+2; the n > 3t bound is OM's alone. */
+/** SM(t) works for any n >= t+2; the n > 3t bound is OM's and King's. */
 function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: string[]): void {
+  checkDepth(t, algorithm, problems);
   for (const id of roster.keys()) {
     if (id >= n) problems.push(`--traitors: general ${id} is out of range: ids are 0..${n - 1}`);
   }
@@ -377,9 +395,9 @@ function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: s
     problems.push(
       `--t: ${t} is too deep for ${n} generals: t must be at most n-2=${n - 2} (SM(t) needs n >= t+2, a commander, t traitors and one loyal lieutenant)`,
     );
-  } else if (algorithm === 'om' && n <= 3 * t && !allowUnsafe) {
+  } else if (boundByThirds(algorithm) && n <= 3 * t && !allowUnsafe) {
     problems.push(
-      `--t: ${unsafeBoundMessage(n, t)}; or --algorithm sm, which signed messages make safe for any n >= t+2`,
+      `--t: ${unsafeBoundMessage(n, t, algorithm)}; or --algorithm sm, which signed messages make safe for any n >= t+2`,
     );
   }
 }
@@ -401,7 +419,7 @@ const clientSchema = z.object({
   key: unsetIfEmpty(z.string().trim()),
   certs: unsetIfEmpty(z.string().trim()),
   order: orderSchema,
-  t: intIn(0, 20, 'the number of traitors to tolerate'),
+  t: intIn(0, MAX_T.king, 'the number of traitors to tolerate'),
   peers: peersSchema,
   traitors: z.string().default(''),
   timeout: intIn(1, 3_600_000, 'the run timeout in ms').optional(),
@@ -503,7 +521,7 @@ const runSchema = z.object({
   algorithm: algorithmSchema.default('om'),
   auth: onOff('mutual TLS with an ephemeral cluster CA').default(true),
   generals: intIn(2, 200, 'the number of generals').default(10),
-  t: intIn(0, 20, 'the number of traitors to tolerate').optional(),
+  t: intIn(0, MAX_T.king, 'the number of traitors to tolerate').optional(),
   order: orderSchema.default(Orders.ATTACK),
   traitors: z.string().default(''),
   basePort: intIn(1024, 65000, 'the first port').optional(),

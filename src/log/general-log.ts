@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lettersOf, type Order, type Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
-import type { Batch, Lie, RoundOutcome } from '../core/run/types.js';
+import type { Batch, KingConclusion, KingRoundKind, Lie, RoundOutcome } from '../core/run/types.js';
 import { LineSink } from './line-sink.js';
 
 export function intermediateLogPath(logDir: string, id: number): string {
@@ -124,6 +124,65 @@ export class GeneralLog {
       values: letters,
       ...(chains === undefined ? {} : { chains: chains.map((c) => c.signers.join('.')) }),
     });
+  }
+
+  /**
+   * King: one message received, a line each (`value=ATTACK`, `propose=none`, `king=RETREAT`), and
+   * the same `batch-received` event as OM's (values empty for propose(none)).
+   */
+  kingMessage(run: string, round: number, from: number, kind: KingRoundKind, value: Order | undefined): void {
+    this.text.add(
+      `${this.now().toISOString()} run=${run} round=${round} from=${from} ${kind}=${value ?? 'none'}`,
+    );
+    this.event('batch-received', {
+      run,
+      round,
+      from,
+      to: this.id,
+      values: value === undefined ? '' : lettersOf([value]),
+    });
+  }
+
+  /**
+   * King: what one round did to x, a line for people (the counts c or P against n-t and t, the
+   * king's value) and a `king-round` event with the same facts, from which a report rebuilds the phases.
+   */
+  kingRound(run: string, conclusion: KingConclusion, n: number, t: number): void {
+    const c = conclusion;
+    const at = `run=${run} round=${c.round}${c.phase === 0 ? '' : ` phase=${c.phase}`}`;
+    const counts = (letter: string, tally: Tally) =>
+      `${letter}(ATTACK)=${tally.attack} ${letter}(RETREAT)=${tally.retreat}`;
+    let text: string;
+    switch (c.kind) {
+      case 'order':
+        text = `order: ${c.heard === null ? 'nothing arrived, read as RETREAT' : `heard ${c.heard}`} -> x=${c.x}`;
+        break;
+      case 'value':
+        text = `value: ${counts('c', c.counts)} (n-t=${n - t}) -> ${c.proposal === null ? 'propose(none)' : `propose ${c.proposal}`}`;
+        break;
+      case 'propose': {
+        const over = c.counts.attack > t ? 'P(ATTACK)' : c.counts.retreat > t ? 'P(RETREAT)' : undefined;
+        const why = over === undefined ? `neither > t=${t}: x stays ${c.x}` : `${over} > t=${t}: x=${c.x}`;
+        text = `propose: ${counts('P', c.counts)}; ${why}`;
+        break;
+      }
+      case 'king': {
+        const sent =
+          c.king === this.id
+            ? 'this general is the king'
+            : `king ${c.king} sent ${c.heard ?? 'nothing (read as RETREAT)'}`;
+        const why =
+          c.king === this.id
+            ? `keeps x=${c.x}`
+            : c.kept
+              ? `P(x)=${c.support} >= n-t=${n - t}: keeps x=${c.x}`
+              : `P(x)=${c.support} < n-t=${n - t}: x=${c.x} (the king's)`;
+        text = `king: ${sent}; ${why}`;
+        break;
+      }
+    }
+    this.line(`${at} ${text}`);
+    this.event('king-round', { run, ...c });
   }
 
   /** SM: values of an accepted batch whose chain did not verify, ignored (a forgery caught). */

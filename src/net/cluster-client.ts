@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import type { Algorithm } from '../core/algorithm.js';
+import { type Algorithm, lastRoundOf } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import type { GeneralReport, Roster, RunFacts } from '../run/result.js';
@@ -10,6 +10,7 @@ import type { GetDecisionResponse__Output } from './generated/byzantine/v1/GetDe
 import type { RunAlgorithmResponse__Output } from './generated/byzantine/v1/RunAlgorithmResponse.js';
 import { checkHealth } from './health.js';
 import type { PeerClients } from './peers.js';
+import { phaseFromWire } from './phase-wire.js';
 import { toOrder, WireOrder, wireAlgorithm } from './proto.js';
 
 export interface RunRequest {
@@ -122,6 +123,8 @@ export async function runOnCluster(
 ): Promise<RunFacts> {
   const { n, t, order, roster } = request;
   const algorithm = request.algorithm ?? 'om';
+  // OM and SM run rounds 0..t, King 0..3(t+1): each round may wait out its deadline.
+  const rounds = lastRoundOf(algorithm, t) + 1;
   const started = performance.now();
   const failures = new Map<number, string>(request.unreachable ?? []);
   const timeouts: number[] = [];
@@ -153,7 +156,7 @@ export async function runOnCluster(
   request.onLieutenantsJoined?.(
     runId,
     lieutenants.filter((id) => !failures.has(id)),
-    request.timeoutMs ?? (t + 1) * Math.max(0, ...timeouts) + DECISION_SLACK_MS,
+    request.timeoutMs ?? rounds * Math.max(0, ...timeouts) + DECISION_SLACK_MS,
   );
   await join(COMMANDER);
   if (failures.has(COMMANDER) && !request.expectFailures?.has(COMMANDER)) {
@@ -161,7 +164,7 @@ export async function runOnCluster(
   }
 
   const roundTimeout = Math.max(...timeouts);
-  const waitMs = request.timeoutMs ?? (t + 1) * roundTimeout + DECISION_SLACK_MS;
+  const waitMs = request.timeoutMs ?? rounds * roundTimeout + DECISION_SLACK_MS;
   const reports = new Map<number, GeneralReport>();
   await Promise.all(
     peers.peers.map(async (_, id) => {
@@ -183,6 +186,7 @@ export async function runOnCluster(
           valuesSent: reply.valuesSent,
           lies: reply.lies,
           ...(algorithm === 'sm' ? { valuesInvalid: reply.valuesInvalid } : {}),
+          ...(algorithm === 'king' ? { phases: (reply.phases ?? []).map(phaseFromWire) } : {}),
         });
       } catch (error) {
         failures.set(id, reason(error));

@@ -4,10 +4,10 @@ import type { HealthImplementation } from 'grpc-health-check';
 import { describeIdentity, type Identity } from '../auth/identity.js';
 import type { GeneralConfig } from '../config/config.js';
 import type { Algorithm } from '../core/algorithm.js';
-import { batchSize } from '../core/om/counts.js';
+import { KingRun } from '../core/king/king-run.js';
 import { OmRun } from '../core/om/om-run.js';
 import type { Batch, GeneralSpec, ProtocolRun, RejectionCode } from '../core/run/types.js';
-import { MAX_SIGNED_BATCH, SmRun } from '../core/sm/sm-run.js';
+import { SmRun } from '../core/sm/sm-run.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralLog } from '../log/general-log.js';
 import { ListenError, RpcError } from './errors.js';
@@ -19,6 +19,7 @@ import { addHealth, setServing } from './health.js';
 import { unpackValues } from './packed-values.js';
 import { PeerLinks } from './peer-links.js';
 import { MAX_MESSAGE_BYTES } from './peers.js';
+import { phaseToWire } from './phase-wire.js';
 import { byzantineProto, packageDefinition, toWire, wireAlgorithm } from './proto.js';
 import { RunDriver } from './run-driver.js';
 import { checkRunId, type JoinRequest, joinRequest, RUN_ID_PATTERN, RUN_ID_RULE } from './run-request.js';
@@ -243,7 +244,7 @@ export class GeneralServer {
       throw new RpcError(STATUS_OF.unauthenticated, message);
     }
     if (run === undefined) return refuse(grpc.status.NOT_FOUND, 'unknown-run', `unknown run "${runId}"`);
-    const largest = run.algorithm === 'sm' ? MAX_SIGNED_BATCH : batchSize(this.n, run.run.spec.t);
+    const largest = run.run.largestBatch;
     if (wire.count > Math.max(1, largest)) {
       return refuse(
         grpc.status.RESOURCE_EXHAUSTED,
@@ -300,9 +301,10 @@ export class GeneralServer {
     return driver;
   }
 
-  /** OM(t), or SM(t) signing with this general's key and checking chains with every general's. */
+  /** OM(t), King, or SM(t) signing with this general's key and checking chains with every general's. */
   private protocolRun(spec: GeneralSpec, algorithm: Algorithm): ProtocolRun {
     if (algorithm === 'om') return new OmRun(spec);
+    if (algorithm === 'king') return new KingRun(spec);
     if (this.security.mode === 'off') throw new RangeError('SM needs keys');
     const { signer, generals } = this.security.credentials;
     return new SmRun(spec, { signer, verifier: generals });
@@ -352,6 +354,7 @@ export class GeneralServer {
       lies: general.lies,
       elapsedMs: run.elapsedMs,
       rounds: run.record.rounds.map(roundReport),
+      phases: general.phases().map(phaseToWire),
     };
   }
 }

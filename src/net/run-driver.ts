@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { GeneralFaults } from '../config/faults.js';
 import type { Algorithm } from '../core/algorithm.js';
+import { roundKind } from '../core/king/phases.js';
 import type { Order } from '../core/order.js';
 import {
   type Batch,
@@ -68,7 +69,7 @@ export class RunDriver {
   }
 
   get finished(): boolean {
-    return this.run.decision !== undefined;
+    return this.run.finished;
   }
 
   get elapsedMs(): number {
@@ -87,7 +88,7 @@ export class RunDriver {
   private crashIfDue(round: number): boolean {
     if (this.crashed) return true;
     const at = this.faults.crashRound;
-    if (at === undefined || round < at || at > this.run.spec.t) return false;
+    if (at === undefined || round < at || at > this.run.lastRound) return false;
     this.crashed = true;
     this.dispose();
     this.log.fault(this.runId, 'crash', `exiting as round ${at} starts`, { round: at });
@@ -104,15 +105,19 @@ export class RunDriver {
     const stored = result.stored ?? new Int32Array(0);
     const invalid = result.invalid ?? [];
     this.record.batch(batch, undefined, invalid);
-    this.log.batchReceived(
-      this.runId,
-      batch.round,
-      batch.sender,
-      batch.values,
-      this.perValue,
-      () => Array.from(stored, (index) => this.run.pathAt(index)),
-      batch.chains,
-    );
+    if (this.algorithm === 'king') {
+      this.log.kingMessage(this.runId, batch.round, batch.sender, roundKind(batch.round), batch.values[0]);
+    } else {
+      this.log.batchReceived(
+        this.runId,
+        batch.round,
+        batch.sender,
+        batch.values,
+        this.perValue,
+        () => Array.from(stored, (index) => this.run.pathAt(index)),
+        batch.chains,
+      );
+    }
     if (invalid.length > 0) this.log.chainsIgnored(this.runId, batch, invalid);
     this.apply(result);
     return stored.length - invalid.length;
@@ -154,6 +159,9 @@ export class RunDriver {
       this.log.roundClosed(this.runId, outcome, closed.elapsedMs);
       this.record.roundClosed(closed);
       this.roundStartedAt = now;
+    }
+    for (const conclusion of step.concluded ?? []) {
+      this.log.kingRound(this.runId, conclusion, this.run.spec.n, this.run.spec.t);
     }
     // A lieutenant starts round r when round r-1 closes, before it relays round r.
     if (step.completed.length > 0 && !this.finished && this.crashIfDue(this.run.round)) return;
@@ -204,10 +212,9 @@ export class RunDriver {
       )
       .finally(() => {
         this.pendingSends--;
-        // The commander's part ends with round 0: its later rounds start once its order is out.
+        // OM's and SM's commander is finished after round 0: its later rounds start once its order is out.
         const at = this.faults.crashRound;
-        if (this.run.isCommander && this.pendingSends === 0 && at !== undefined && at >= 1)
-          this.crashIfDue(at);
+        if (this.run.finished && this.pendingSends === 0 && at !== undefined && at >= 1) this.crashIfDue(at);
         this.wakeWaiters();
       });
   }

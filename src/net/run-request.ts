@@ -49,7 +49,7 @@ export function joinRequest(request: RunAlgorithmRequest__Output, id: number, n:
   if (algorithm === undefined) {
     throw new RpcError(
       grpc.status.INVALID_ARGUMENT,
-      `algorithm ${String(request.algorithm)} is not one this general runs: expected OM (1) or SM (2)`,
+      `algorithm ${String(request.algorithm)} is not one this general runs: expected OM (1), SM (2) or KING (3)`,
     );
   }
   const order = orderFromWire(request.order);
