@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Algorithm } from '../src/core/algorithm.js';
+import { kingMessages } from '../src/core/king/counts.js';
 import { logicalMessages, rpcsExpected } from '../src/core/om/counts.js';
 import { LocalCluster } from '../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../src/net/cluster-client.js';
@@ -42,6 +43,8 @@ const CASES: readonly Case[] = [
   { n: 31, t: 3, runs: 10, algorithm: 'sm' },
   { n: 31, t: 3, runs: 5, logValues: 'all' },
   { n: 64, t: 2, runs: 5 },
+  { n: 31, t: 10, runs: 3, algorithm: 'king' },
+  { n: 100, t: 33, runs: 1, algorithm: 'king' },
 ];
 
 interface Row {
@@ -70,7 +73,7 @@ interface Row {
 
 async function measureFloor(c: Case, log: (line: string) => void): Promise<{ median: number; cpu: number }> {
   const algorithm = c.algorithm ?? 'om';
-  const floor = await FloorCluster.start(c.n, c.t, floorPayloads(algorithm, c.n, c.t));
+  const floor = await FloorCluster.start(c.n, c.t, algorithm, floorPayloads(algorithm, c.n, c.t));
   try {
     await floor.once();
     const cpu = () => Array.from({ length: c.n }, (_, id) => cpuMs(floor.pid(id))).reduce((a, b) => a + b, 0);
@@ -128,9 +131,15 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     await cluster.stop();
     const floor = await measureFloor(c, log);
     const runMsMedian = quantile(times, 0.5);
-    // With everyone loyal, SM sends each lieutenant the order and has it relay it once.
+    // With everyone loyal, SM sends each lieutenant the order and has it relay it once; King sends
+    // every message of its schedule, one value each, so its batches are its messages.
     const expected =
-      algorithm === 'sm' ? c.n - 1 + (c.t > 0 ? (c.n - 1) * (c.n - 2) : 0) : logicalMessages(c.n, c.t);
+      algorithm === 'sm'
+        ? c.n - 1 + (c.t > 0 ? (c.n - 1) * (c.n - 2) : 0)
+        : algorithm === 'king'
+          ? kingMessages(c.n, c.t)
+          : logicalMessages(c.n, c.t);
+    const batches = algorithm === 'king' ? kingMessages(c.n, c.t) : rpcsExpected(c.n, c.t);
     return {
       n: c.n,
       t: c.t,
@@ -150,7 +159,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       rpcs,
       messages,
       peakRssMb: Math.max(...rss),
-      agreed: agreed && messages === expected && rpcs === rpcsExpected(c.n, c.t),
+      agreed: agreed && messages === expected && rpcs === batches,
     };
   } finally {
     peers.close();
@@ -233,7 +242,7 @@ const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:AL
 Starts real general processes on loopback per case, runs OM(t) or SM(t) repeatedly on one cluster,
 then the same batches between the same number of processes over bare grpc-js (the floor), and
 prints a table (or, with --json, an object with one row per case). LOG_VALUES: auto, all or batch;
-ALGORITHM: om or sm; AUTH: on (mutual TLS) or off; CALLS: stream (one per peer) or unary (a call
+ALGORITHM: om, sm or king; AUTH: on (mutual TLS) or off; CALLS: stream (one per peer) or unary (a call
 per batch). Then, unless --no-start-up, the start-up times: 10 generals to healthy, and npm start.
 Default cases: ${CASES.map(caseText).join(', ')}.`;
 
@@ -246,12 +255,12 @@ function parseCase(text: string): Case {
     !Number.isInteger(t) ||
     !Number.isInteger(runs) ||
     !['auto', 'all', 'batch'].includes(logValues) ||
-    (algorithm !== 'om' && algorithm !== 'sm') ||
+    (algorithm !== 'om' && algorithm !== 'sm' && algorithm !== 'king') ||
     (auth !== 'on' && auth !== 'off') ||
     (calls !== 'stream' && calls !== 'unary')
   ) {
     throw new Error(
-      `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS]]]]] with LOG_VALUES auto, all or batch, ALGORITHM om or sm, AUTH on or off, CALLS stream or unary`,
+      `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS]]]]] with LOG_VALUES auto, all or batch, ALGORITHM om, sm or king, AUTH on or off, CALLS stream or unary`,
     );
   }
   return {

@@ -11,12 +11,12 @@ import { after, before, describe, test } from 'node:test';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { intermediateLogPath } from '../../src/log/general-log.js';
 import { waitForGenerals } from '../../src/net/cluster-client.js';
-import { PeerClients } from '../../src/net/peers.js';
+import type { PeerClients } from '../../src/net/peers.js';
 import { traceFromCluster } from '../../src/net/trace-client.js';
 import { readEventLogs, traceFromLogs } from '../../src/report/from-logs.js';
 import { buildReport } from '../../src/report/model.js';
 import type { RunResult } from '../../src/run/result.js';
-import { clientKeyFile } from '../support/keys.js';
+import { certsDirOf, clientKeyFile } from '../support/keys.js';
 import {
   CLI,
   type CliResult,
@@ -247,7 +247,10 @@ describe('local --algorithm king, n=4 t=1, a two-faced commander', () => {
       '0',
     ]);
     assert.ok(text.includes('Final consensus reached: ATTACK'));
-    assert.match(text.at(-1) ?? '', /^57 of 57 messages delivered \(propose\(none\) included\) in 57 RPCs; /);
+    assert.match(
+      text.at(-1) ?? '',
+      /^57 of 57 messages delivered \(propose\(none\) included\) in 57 batches; /,
+    );
   });
 
   test("lieutenant 2's log shows each king's value taken", () => {
@@ -297,7 +300,7 @@ describe('client --algorithm king on running generals', () => {
       roundTimeoutMs: 10_000,
       logDir: logs.path,
     });
-    peers = new PeerClients(cluster.peers);
+    peers = cluster.clients();
     await waitForGenerals(peers, 60_000);
   });
 
@@ -323,6 +326,8 @@ describe('client --algorithm king on running generals', () => {
       '3:flip',
       '--key',
       clientKeyFile(cluster.keyDir),
+      '--certs',
+      certsDirOf(cluster.keyDir),
       '--json',
     ]);
     assert.equal(run.code, 0, run.stderr);
