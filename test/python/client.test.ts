@@ -3,20 +3,39 @@
  * run it: stubs generated from proto/byzantine.proto with grpcio-tools into a temporary directory,
  * then Debian's python3 and grpcio against four real general processes, once under mutual TLS with
  * the cluster's client certificate (Ed25519, through the system's OpenSSL that Debian's grpcio
- * links), once against generals under AUTH=off. Without python3-grpcio and python3-grpc-tools the
- * tests fail and say what to install.
+ * links), once against generals under AUTH=off. And what server reflection serves, loaded by
+ * Debian's python3-protobuf, which checks descriptors as protoc does. `npm run test:python`; without
+ * python3-grpcio and python3-grpc-tools the tests fail and say what to install.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import { LocalCluster } from '../../src/local/cluster.js';
 import { waitForGenerals } from '../../src/net/cluster-client.js';
 import { tempDir } from '../support/process.js';
 import { generateStubs, type PythonResult, requirePythonGrpc, runPython } from '../support/python.js';
+import { descriptorSet, Reflection } from '../support/reflection.js';
 
 const CLIENT = join('docs', 'clients', 'python', 'byzantine_client.py');
 const N = 4;
 const ROUND_TIMEOUT_MS = '10000';
+
+/**
+ * Loads a FileDescriptorSet into a fresh DescriptorPool, which checks each file as protoc would
+ * (Debian's python3-protobuf runs on the C++ library), and prints each named service's methods.
+ */
+const CHECK_DESCRIPTORS = `
+import sys
+from google.protobuf import descriptor_pb2, descriptor_pool
+pool = descriptor_pool.DescriptorPool()
+with open(sys.argv[1], "rb") as f:
+    for file in descriptor_pb2.FileDescriptorSet.FromString(f.read()).file:
+        pool.Add(file)
+for name in sys.argv[2:]:
+    print(name, " ".join(m.name for m in pool.FindServiceByName(name).methods))
+`;
 
 interface Row {
   readonly id: number;
@@ -155,6 +174,36 @@ describe('the Python client under mutual TLS, with the cluster CA and the client
     assert.equal(run.code, 3, `exit status\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
     assert.match(run.stderr, /general 1: RunAlgorithm failed: UNAVAILABLE/);
     assert.doesNotMatch(run.stdout, /consensus/);
+  });
+  test("what reflection serves passes protobuf's own checks (Debian's python3-protobuf)", async () => {
+    const { peers, keyDir } = cluster();
+    assert.ok(keyDir, 'the cluster has credentials');
+    const read = (...path: string[]) => readFileSync(join(keyDir, ...path));
+    const reflection = new Reflection(
+      String(peers.split(',')[1]),
+      grpc.credentials.createSsl(
+        read('public', 'ca.pem'),
+        read('private', 'client.pem'),
+        read('public', 'client.pem'),
+      ),
+      { 'grpc.ssl_target_name_override': 'general-1' },
+    );
+    const services = ['byzantine.v1.General', 'grpc.health.v1.Health'];
+    const files: Buffer[] = [];
+    try {
+      for (const service of services) files.push(...(await reflection.fileContainingSymbol(service)));
+    } finally {
+      reflection.close();
+    }
+    const setFile = join(stubs.path, 'reflected.pb');
+    writeFileSync(setFile, descriptorSet(files));
+    const run = await runPython(['-c', CHECK_DESCRIPTORS, setFile, ...services], '');
+    assert.equal(run.code, 0, `the descriptor pool refused them:\n${run.stderr}`);
+    // The methods as proto/byzantine.proto and grpc-health-check's health.proto declare them.
+    assert.deepEqual(run.stdout.trim().split('\n'), [
+      'byzantine.v1.General RunAlgorithm SendOrder Exchange GetDecision ResetLog GetTrace WatchRun',
+      'grpc.health.v1.Health Check Watch List',
+    ]);
   });
 });
 
