@@ -1,5 +1,4 @@
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import type { HealthImplementation } from 'grpc-health-check';
 import { describeIdentity, type Identity } from '../auth/identity.js';
 import type { GeneralConfig } from '../config/config.js';
@@ -21,6 +20,7 @@ import { PeerLinks } from './peer-links.js';
 import { MAX_MESSAGE_BYTES } from './peers.js';
 import { phaseToWire } from './phase-wire.js';
 import { byzantineProto, packageDefinition, toWire, wireAlgorithm } from './proto.js';
+import { addReflection } from './reflection.js';
 import { RunDriver } from './run-driver.js';
 import { checkRunId, type JoinRequest, joinRequest, RUN_ID_PATTERN, RUN_ID_RULE } from './run-request.js';
 import { roundReport, traceResponse, watchRunHandler } from './trace-service.js';
@@ -101,7 +101,7 @@ export class GeneralServer {
     );
     this.server.addService(byzantineProto().byzantine.v1.General.service, this.handlers());
     this.health = addHealth(this.server);
-    new ReflectionService(packageDefinition()).addToServer(this.server);
+    addReflection(this.server, packageDefinition());
   }
 
   get n(): number {
