@@ -348,6 +348,21 @@ describe('the client flags (parseClientConfig)', () => {
 });
 
 describe('local and simulate flags (parseRunConfig)', () => {
+  test('OM deeper than a general can hold is refused, naming the count; without --t, t stays holdable', () => {
+    // Values per lieutenant: 1 + 17 + 17·16 + 17·16·15 + 17·16·15·14 + 17·16·15·14·13 (+ ·12 for t=6).
+    const at5 = 1 + 17 + 17 * 16 + 17 * 16 * 15 + 17 * 16 * 15 * 14 + 17 * 16 * 15 * 14 * 13;
+    const at6 = at5 + 17 * 16 * 15 * 14 * 13 * 12;
+    assert.deepEqual([at5, at6], [804_050, 9_714_770]);
+    assertProblems(
+      problemsOf(() => parseRunConfig({ generals: '19', t: '6' })),
+      [
+        /^--t: OM\(6\) among 19 generals means 9,714,770 values per lieutenant.*at most 1,000,000.*--algorithm king/,
+      ],
+    );
+    assert.equal(parseRunConfig({ generals: '19' }).t, 5, 'the most that 19 generals tolerate and hold');
+    assert.equal(parseRunConfig({ generals: '19', algorithm: 'king' }).t, 6, 'King holds no tree');
+  });
+
   test('the seed example', () => {
     const config = parseRunConfig({ generals: '10', traitors: '3,4,7', order: 'ATTACK', t: '3' }, seed);
     assert.equal(config.n, 10);

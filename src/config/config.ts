@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALGORITHMS, type Algorithm, maximumTraitors } from '../core/algorithm.js';
+import { MAX_VALUES_PER_LIEUTENANT, valuesPerLieutenant } from '../core/om/counts.js';
 import { type Order, Order as Orders } from '../core/order.js';
 import { parseStrategy, type Strategy, StrategyParseError } from '../core/strategy.js';
 import { VALUE_LINES, type ValueLines } from '../log/general-log.js';
@@ -400,6 +401,11 @@ function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: s
       `--t: ${unsafeBoundMessage(n, t, algorithm)}; or --algorithm sm, which signed messages make safe for any n >= t+2`,
     );
   }
+  if (algorithm === 'om' && t <= n - 2 && valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) {
+    problems.push(
+      `--t: OM(${t}) among ${n} generals means ${valuesPerLieutenant(n, t).toLocaleString('en-US')} values per lieutenant, each a node of its EIG tree in memory; a general holds at most ${MAX_VALUES_PER_LIEUTENANT.toLocaleString('en-US')}: use a smaller t, or --algorithm king, whose messages grow as n^2 per phase`,
+    );
+  }
 }
 
 const SM_NEEDS_KEYS =
@@ -532,7 +538,17 @@ const runSchema = z.object({
   allowUnsafe: z.boolean().default(false),
 });
 
-/** Flags of `local` and `simulate`. Without --t, t is the most that n generals tolerate under the algorithm. */
+/**
+ * The t a run takes when none is given: the most the algorithm tolerates among n generals, and for
+ * OM no deeper than a general can hold in memory (n=19 tolerates 6, but holds 5).
+ */
+export function defaultTraitors(algorithm: Algorithm, n: number): number {
+  let t = maximumTraitors(algorithm, n);
+  if (algorithm === 'om') while (t > 0 && valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) t--;
+  return t;
+}
+
+/** Flags of `local` and `simulate`. Without --t, t is defaultTraitors: the most n generals tolerate (and hold). */
 export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed): LocalConfig {
   const parsed = runSchema.safeParse(flags);
   const problems = flagProblems(flags);
@@ -548,7 +564,7 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   const tParsed = runSchema.shape.t.safeParse(flags.t);
   const algorithm = runSchema.shape.algorithm.safeParse(flags.algorithm).data;
   if (n !== undefined && tParsed.success) {
-    const t = tParsed.data ?? maximumTraitors(algorithm ?? 'om', n);
+    const t = tParsed.data ?? defaultTraitors(algorithm ?? 'om', n);
     const allowUnsafe = flags.allowUnsafe === true;
     checkShape({ n, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
     const basePort = runSchema.shape.basePort.safeParse(flags.basePort).data;
@@ -561,7 +577,7 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   const c = parsed.data;
   return {
     n: c.generals,
-    t: c.t ?? maximumTraitors(c.algorithm, c.generals),
+    t: c.t ?? defaultTraitors(c.algorithm, c.generals),
     algorithm: c.algorithm,
     auth: c.auth,
     order: c.order,

@@ -50,7 +50,10 @@ describe('King: the human table and the JSON', () => {
       '2      1     loyal            A           4/0          3/0  agree',
     ]);
     assert.ok(text.includes('IC1 holds: every loyal lieutenant decided alike'));
-    assert.match(text.at(-1) ?? '', /^57 of 57 messages delivered \(propose\(none\) included\) in 57 batches; /);
+    assert.match(
+      text.at(-1) ?? '',
+      /^57 of 57 messages delivered \(propose\(none\) included\) in 57 batches; /,
+    );
   });
 
   test('--json: phases with each king and every x, and per general xByPhase and its last phase', () => {
