@@ -44,6 +44,7 @@ export class FloorCluster {
           ID: String(id),
           PORTS: ports.join(','),
           T: String(t),
+          ALGORITHM: algorithm,
           PAYLOADS: payloads.join(','),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
