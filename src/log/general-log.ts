@@ -4,6 +4,7 @@ import { lettersOf, type Order, type Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
 import type { Batch, Lie, RoundOutcome } from '../core/run/types.js';
 import { LineSink } from './line-sink.js';
+import { loggable } from './loggable.js';
 
 export function intermediateLogPath(logDir: string, id: number): string {
   return join(logDir, `general_${id}_intermediate.log`);
@@ -14,14 +15,6 @@ export function eventLogPath(logDir: string, id: number): string {
 }
 
 const pathText = (path: Path) => path.join('>');
-
-/**
- * What goes into a line of the human log may come from a caller: a line break or other control
- * character is written as an escape, so that nobody can forge a line of their own.
- */
-export function loggable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /**
  * How the intermediate log shows received values: a line per value (`all`), a line per batch with
