@@ -52,7 +52,7 @@ export async function generalCommand(): Promise<number> {
       `general ${config.id}: WARNING: AUTH=off: plaintext, nothing is verified; any process that can reach this general can speak for another general or the client\n`,
     );
   }
-  const log = new GeneralLog(config.logDir, config.id, config.valueLines);
+  const log = new GeneralLog(config.logDir, config.id, { valueLines: config.valueLines });
   const server = new GeneralServer(config, log, security);
   const port = await server.listen();
   return new Promise<number>((resolve) => {
