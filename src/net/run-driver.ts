@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { GeneralFaults } from '../config/faults.js';
 import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
+import type { Path } from '../core/paths.js';
 import {
   type Batch,
   isRejection,
@@ -41,6 +42,7 @@ export class RunDriver {
   private readonly waiters: Array<() => void> = [];
   private pendingSends = 0;
   private crashed = false;
+  private orderAnswered = false;
 
   constructor(
     run: ProtocolRun,
@@ -195,21 +197,37 @@ export class RunDriver {
       .then(
         () => {
           this.rpcsAccepted++;
-          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values);
+          this.log.batchSent(this.runId, round, receiver, values, undefined, this.forwardedPaths(batch));
         },
         (error: unknown) => {
           const reason = error instanceof Error ? error.message : String(error);
-          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values, reason);
+          this.log.batchSent(this.runId, round, receiver, values, reason);
         },
       )
       .finally(() => {
         this.pendingSends--;
+        if (this.run.isCommander && this.pendingSends === 0) this.orderSettled();
         // The commander's part ends with round 0: its later rounds start once its order is out.
         const at = this.faults.crashRound;
         if (this.run.isCommander && this.pendingSends === 0 && at !== undefined && at >= 1)
           this.crashIfDue(at);
         this.wakeWaiters();
       });
+  }
+
+  /** Where the run's values get a log line each, a forwarded batch's values with their paths. */
+  private forwardedPaths(batch: Batch): (() => readonly Path[]) | undefined {
+    const run = this.run;
+    if (!this.perValue || run.receiverPaths === undefined) return undefined;
+    return () => run.receiverPaths?.(batch) ?? [];
+  }
+
+  /** The commander's part ends once every lieutenant has answered its order (or failed to). */
+  private orderSettled(): void {
+    const order = this.run.spec.order;
+    if (this.orderAnswered || order === undefined) return;
+    this.orderAnswered = true;
+    this.log.orderDelivered(this.runId, order, this.rpcsAccepted, this.run.spec.n - 1);
   }
 
   /**
@@ -238,7 +256,7 @@ export class RunDriver {
     this.finishedAt = performance.now();
     const decision = this.run.decision;
     if (decision !== undefined && !this.run.isCommander)
-      this.log.decided(this.runId, decision, this.run.tally());
+      this.log.decided(this.runId, decision, this.run.tally(), this.elapsedMs);
     this.record.finished();
     this.wakeWaiters();
   }
