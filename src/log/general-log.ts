@@ -94,11 +94,6 @@ export class GeneralLog {
     this.metrics?.requestRefused(method, reason);
   }
 
-  /** A RunAlgorithm or ResetLog refused for its caller: requestRefused under its former name. */
-  controlRefused(method: string, reason: string, message: string): void {
-    this.requestRefused(method, reason, message);
-  }
-
   /** A stream to peer `peer` broke (and is being reopened). */
   peerTrouble(message: string, peer: number): void {
     this.line(`general ${this.id}: ${message}`);
