@@ -17,6 +17,9 @@ export const COMPOSE_DEFAULTS = {
   image: 'byzantine-generals:latest',
   out: 'compose.yaml',
   port: 50051,
+  /** Each general's Prometheus endpoint (METRICS_PORT), reachable inside the private network only. */
+  metricsPort: 9464,
+  metricsPath: '/metrics',
   /** Where a general writes its logs inside the container; ./logs on the host is mounted here. */
   containerLogDir: '/app/logs',
   hostLogDir: './logs',
@@ -349,6 +352,13 @@ const HARDENING = {
   mem_limit: COMPOSE_DEFAULTS.memLimit,
 } as const satisfies YamlMapping;
 
+/** The conventional scrape annotations, as container labels. */
+const METRICS_LABELS = {
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': `${COMPOSE_DEFAULTS.metricsPort}`,
+  'prometheus.io/path': COMPOSE_DEFAULTS.metricsPath,
+} as const satisfies YamlMapping;
+
 /** One image for every service: `docker compose up` builds it from the Dockerfile here if it is missing. */
 const imageOf = (image: string): YamlMapping => ({
   image,
@@ -404,8 +414,13 @@ export function buildComposeModel(options: ComposeOptions): YamlMapping {
         PORT: `${COMPOSE_DEFAULTS.port}`,
         ROUND_TIMEOUT_MS: `${options.roundTimeoutMs}`,
         LOG_DIR: COMPOSE_DEFAULTS.containerLogDir,
+        METRICS_PORT: `${COMPOSE_DEFAULTS.metricsPort}`,
         ...keys,
       },
+      // Exposed to the private network, never published; the labels tell a Prometheus that
+      // discovers containers (docker_sd_configs) what to scrape: see docs/observability.md.
+      expose: [`${COMPOSE_DEFAULTS.metricsPort}`],
+      labels: METRICS_LABELS,
       volumes,
       ...(options.auth ? { secrets: [secret] } : {}),
       networks: [COMPOSE_DEFAULTS.network],
@@ -476,7 +491,8 @@ function headerOf(options: ComposeOptions): string[] {
     '',
     `${generals} generals, one container each (general-0 is the commander); traitors: ${traitorText}.`,
     `Round timeout ${options.roundTimeoutMs} ms. No ports are published: everything talks on the`,
-    `private network '${COMPOSE_DEFAULTS.network}'.`,
+    `private network '${COMPOSE_DEFAULTS.network}', where each general serves Prometheus metrics on`,
+    `port ${COMPOSE_DEFAULTS.metricsPort} at ${COMPOSE_DEFAULTS.metricsPath} (labels prometheus.io/*; docs/observability.md).`,
     '',
     ...(options.auth
       ? [
@@ -493,8 +509,9 @@ function headerOf(options: ComposeOptions): string[] {
           '',
           '  export UID GID=$(id -g)     # optional: the generals run as you, so ./logs files are yours',
         ]),
-    '  docker compose up -d',
+    '  docker compose up -d       # or without -d, to follow each general joining, closing rounds, deciding',
     `  docker compose run client --order ATTACK --t ${t}`,
+    '  docker compose logs general-1   # what general 1 printed: its progress, a line per event',
     '  ls logs/                   # general_<id>_intermediate.log, general_<id>_events.jsonl',
     '  docker compose down',
   ];
