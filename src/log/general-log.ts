@@ -94,11 +94,14 @@ export class GeneralLog {
     this.metrics?.requestRefused(method, reason);
   }
 
-  /** A stream to peer `peer` broke (and is being reopened). */
-  peerTrouble(message: string, peer: number): void {
+  /**
+   * A stream to peer `peer` broke (and is being reopened); `graceful` when the peer ended it, as a
+   * peer that stops does: on stdout that is news, not trouble.
+   */
+  peerTrouble(message: string, peer: number, graceful = false): void {
     this.line(`general ${this.id}: ${message}`);
-    this.event('peer-trouble', { message, peer });
-    this.progress?.peerTrouble(message, peer);
+    this.event('peer-trouble', { message, peer, graceful });
+    this.progress?.peerTrouble(message, peer, graceful);
   }
 
   /** A stream to peer `peer` that had broken is open again. */

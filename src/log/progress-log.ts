@@ -13,7 +13,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * debug: also a line per batch received and forwarded; info (the default): the run's progress;
- * warn: only what went wrong (rounds that timed out, refusals, broken streams, faults); error: only
+ * warn: only what went wrong (rounds that timed out, refusals, failed streams, faults); error: only
  * what ends the general; silent: nothing.
  */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -194,8 +194,8 @@ export class ProgressLog {
   }
 
   /** A stream to a peer broke, or came back. */
-  peerTrouble(message: string, peer: number): void {
-    this.say('warn', 'peer-trouble', message, { peer });
+  peerTrouble(message: string, peer: number, graceful = false): void {
+    this.say(graceful ? 'info' : 'warn', 'peer-trouble', message, { peer, graceful });
   }
 
   peerBack(message: string, peer: number): void {

@@ -18,9 +18,12 @@ interface InFlight {
   resent: boolean;
 }
 
-/** What a link tells its general about the stream: it broke (and is being reopened), it is back. */
+/**
+ * What a link tells its general about the stream: it broke (and is being reopened), `graceful` when
+ * the peer ended it (a peer that stops ends its streams), else it failed; it is back.
+ */
 export interface LinkEvents {
-  readonly broke: (message: string, peer: number) => void;
+  readonly broke: (message: string, peer: number, graceful: boolean) => void;
   readonly back: (message: string, peer: number) => void;
 }
 
@@ -111,8 +114,10 @@ export class PeerLink {
       this.events.back(`stream to general ${this.peer} reopened`, this.peer);
     });
     stream.on('data', (ack: BatchAck__Output) => this.acknowledged(ack));
-    stream.on('error', (error: grpc.ServiceError) => this.lost(stream, error.details || error.message));
-    stream.on('end', () => this.lost(stream, 'the peer ended the stream'));
+    stream.on('error', (error: grpc.ServiceError) =>
+      this.lost(stream, error.details || error.message, false),
+    );
+    stream.on('end', () => this.lost(stream, 'the peer ended the stream', true));
   }
 
   /** Ends the stream; whatever is still in flight fails now. */
@@ -143,13 +148,17 @@ export class PeerLink {
     }
   }
 
-  private lost(stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output>, why: string): void {
+  private lost(
+    stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output>,
+    why: string,
+    graceful: boolean,
+  ): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
     this.answered = false;
     if (this.closed) return;
     this.broken = true;
-    this.events.broke(`stream to general ${this.peer} broke (${why}); reopening`, this.peer);
+    this.events.broke(`stream to general ${this.peer} broke (${why}); reopening`, this.peer, graceful);
     const quick = Date.now() - this.openedAt < QUICK_FAILURE_MS;
     this.quickFailures = quick ? this.quickFailures + 1 : 0;
     const pause = quick ? Math.min(MAX_REOPEN_PAUSE_MS, 50 * 2 ** this.quickFailures) : 0;

@@ -35,6 +35,7 @@ function tellEverything(log: ProgressLog): void {
   log.batchRejected('r1', 2, 4, 'duplicate', 'round 2 batch from 4 already arrived');
   log.requestRefused('RunAlgorithm', 'not-the-client', "RunAlgorithm is for the client's certificate");
   log.peerTrouble('stream to general 4 broke (connection reset); reopening', 4);
+  log.peerTrouble('stream to general 6 broke (the peer ended the stream); reopening', 6, true);
   log.fatal('injected crash as round 2 starts, exiting');
 }
 
@@ -57,6 +58,7 @@ describe('ProgressLog levels', () => {
       'batch-rejected',
       'request-refused',
       'peer-trouble',
+      'peer-trouble',
       'fatal',
     ]);
   });
@@ -71,11 +73,12 @@ describe('ProgressLog levels', () => {
       'batch-rejected',
       'request-refused',
       'peer-trouble',
+      'peer-trouble',
       'fatal',
     ]);
   });
 
-  test('warn: only trouble, a round that timed out among it but not one that completed', () => {
+  test('warn: only trouble, a round that timed out but not one that completed, a failed stream but not one its peer ended', () => {
     assert.deepEqual(typesAt('warn'), [
       'round-closed',
       'send-failed',
@@ -107,6 +110,7 @@ describe('ProgressLog lines', () => {
       '2025-01-02T03:04:05.678Z WARN  general 7: run r1 round 2 batch from 4 rejected (duplicate): round 2 batch from 4 already arrived',
       "2025-01-02T03:04:05.678Z WARN  general 7: RunAlgorithm refused (not-the-client): RunAlgorithm is for the client's certificate",
       '2025-01-02T03:04:05.678Z WARN  general 7: stream to general 4 broke (connection reset); reopening',
+      '2025-01-02T03:04:05.678Z INFO  general 7: stream to general 6 broke (the peer ended the stream); reopening',
       '2025-01-02T03:04:05.678Z ERROR general 7: injected crash as round 2 starts, exiting',
     ]);
   });
