@@ -100,7 +100,7 @@ export class GeneralServer {
       security,
       config.id,
       {
-        broke: (message, peer) => log.peerTrouble(message, peer),
+        broke: (message, peer, graceful) => log.peerTrouble(message, peer, graceful),
         back: (message, peer) => log.peerBack(message, peer),
       },
       config.peerCalls,
