@@ -11,7 +11,15 @@ import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
 import { PeerClients } from '../../src/net/peers.js';
 import { type RunResult, summarize } from '../../src/run/result.js';
 import { asClient, keyEnv, testKeys } from '../support/keys.js';
-import { type GeneralProcess, lines, startGeneral, stopEverything, tempDir } from '../support/process.js';
+import {
+  type GeneralProcess,
+  jsonOf,
+  lines,
+  runCli,
+  startGeneral,
+  stopEverything,
+  tempDir,
+} from '../support/process.js';
 
 const N = 10;
 const T = 3;
@@ -350,5 +358,20 @@ describe('a general says what it does: stdout progress and /metrics, after the s
       // And the info lines as at info: joined, four rounds, decided.
       assert.equal(got.filter((line) => / INFO {2}general 5: /.test(line)).length, 6);
     });
+  });
+});
+
+describe('local, with LOG_LEVEL, LOG_FORMAT and METRICS_PORT exported for other tools', () => {
+  test('its generals ignore them: the run succeeds', async () => {
+    const run = await runCli(['local', '--generals', '4', '--t', '1', '--json', '--round-timeout', '10000'], {
+      env: { LOG_LEVEL: 'trace', LOG_FORMAT: 'xml', METRICS_PORT: '9464' },
+      timeoutMs: 120_000,
+    });
+    try {
+      assert.equal(run.code, 0, `exit status ${run.code}\n${run.stdout}\n${run.stderr}`);
+      assert.deepEqual(jsonOf<RunResult>(run).messages, { expected: 9, delivered: 9 });
+    } finally {
+      await stopEverything([run.marker]);
+    }
   });
 });
