@@ -236,6 +236,56 @@ describe("a general's credentials (AUTH, PRIVATE_KEY_FILE, CERTS_DIR)", () => {
     );
   });
 
+  test('LOG_FORMAT, LOG_LEVEL and METRICS_PORT: text, info and no endpoint by default', () => {
+    const config = parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off' });
+    assert.equal(config.logFormat, 'text');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.metricsPort, undefined);
+    const chosen = parseGeneralEnv({
+      ID: '1',
+      PEERS: PEERS4,
+      AUTH: 'off',
+      LOG_FORMAT: ' JSON ',
+      LOG_LEVEL: 'Warn',
+      METRICS_PORT: '9464',
+    });
+    assert.deepEqual([chosen.logFormat, chosen.logLevel, chosen.metricsPort], ['json', 'warn', 9464]);
+    assert.equal(
+      parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off', METRICS_PORT: '' }).metricsPort,
+      undefined,
+    );
+    assert.equal(parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off', METRICS_PORT: '0' }).metricsPort, 0);
+  });
+
+  test('a bad LOG_FORMAT, LOG_LEVEL and METRICS_PORT: all three named at once', () => {
+    assertProblems(
+      problemsOf(() =>
+        parseGeneralEnv({
+          ID: '1',
+          PEERS: PEERS4,
+          AUTH: 'off',
+          LOG_FORMAT: 'xml',
+          LOG_LEVEL: 'loud',
+          METRICS_PORT: '70000',
+        }),
+      ),
+      [
+        /^LOG_FORMAT: expected text or json$/,
+        /^LOG_LEVEL: expected debug, info, warn, error or silent$/,
+        /^METRICS_PORT: expected the port of the Prometheus endpoint \(0 picks a free one\), an integer 0\.\.65535$/,
+      ],
+    );
+  });
+
+  test('METRICS_PORT may not be PORT', () => {
+    assertProblems(
+      problemsOf(() =>
+        parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off', PORT: '50052', METRICS_PORT: '50052' }),
+      ),
+      [/^METRICS_PORT: 50052 is PORT too: the metrics endpoint needs a port of its own$/],
+    );
+  });
+
   test('AUTH=off needs no keys, and says so in the config', () => {
     assert.deepEqual(parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'OFF' }).auth, { mode: 'off' });
   });

@@ -6,6 +6,7 @@ import { MAX_VALUES_PER_LIEUTENANT, valuesPerLieutenant } from '../core/om/count
 import { type Order, Order as Orders } from '../core/order.js';
 import { parseStrategy, type Strategy, StrategyParseError } from '../core/strategy.js';
 import { VALUE_LINES, type ValueLines } from '../log/general-log.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/progress-log.js';
 import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './faults.js';
 
 /**
@@ -165,6 +166,11 @@ export interface GeneralConfig {
   readonly auth: GeneralAuth;
   /** How batches travel to peers: one long-lived stream each (the default), or a unary call each. */
   readonly peerCalls: PeerCalls;
+  /** Progress on stdout: text (the default) or json, and how much of it. */
+  readonly logFormat: LogFormat;
+  readonly logLevel: LogLevel;
+  /** The Prometheus endpoint's port (0: a free one); absent: no endpoint. */
+  readonly metricsPort?: number;
 }
 
 export const PEER_CALLS = ['stream', 'unary'] as const;
@@ -173,6 +179,13 @@ export type PeerCalls = (typeof PEER_CALLS)[number];
 /** An optional env var where empty means unset. */
 const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+/** One of `names`, whatever its case or surrounding spaces. */
+const oneOf = <const T extends readonly [string, ...string[]]>(names: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(names, { message: `expected ${names.slice(0, -1).join(', ')} or ${names.at(-1)}` }),
+  );
 
 const generalEnvSchema = z
   .object({
@@ -190,6 +203,9 @@ const generalEnvSchema = z
     FAULT_DROP_TO: z.string().default(''),
     AUTH: onOff('mutual TLS between generals and with the client').default(true),
     PEER_CALLS: z.enum(PEER_CALLS, { message: `expected ${PEER_CALLS.join(' or ')}` }).default('stream'),
+    LOG_FORMAT: oneOf(LOG_FORMATS).default('text'),
+    LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+    METRICS_PORT: unsetIfEmpty(intIn(0, 65535, 'the port of the Prometheus endpoint (0 picks a free one)')),
     PRIVATE_KEY_FILE: unsetIfEmpty(z.string().trim()),
     CERTS_DIR: unsetIfEmpty(z.string().trim()),
     PUBLIC_KEYS_DIR: unsetIfEmpty(z.string().trim()),
@@ -216,6 +232,13 @@ const generalEnvSchema = z
         code: 'custom',
         path: ['FAULT_DROP_TO'],
         message: `expected a comma list of other generals' ids (0..${env.PEERS.length - 1}, not ${env.ID}), got ${bad.map((b) => `"${b}"`).join(', ')}`,
+      });
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: `${env.METRICS_PORT} is PORT too: the metrics endpoint needs a port of its own`,
       });
     }
     if (env.ID >= env.PEERS.length && env.PEERS.length > 0) {
@@ -271,9 +294,9 @@ function traitorSource(
 }
 
 /**
- * A general's env: ID, TRAITOR (or TRAITOR_FILE), PEERS, PORT, HOST, LOG_DIR, LOG_VALUES,
- * ROUND_TIMEOUT_MS, FAULT_*, AUTH (on by default), PRIVATE_KEY_FILE and CERTS_DIR (required unless
- * AUTH=off), PEER_CALLS.
+ * A general's env: ID, TRAITOR (or TRAITOR_FILE), PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, LOG_FORMAT,
+ * LOG_LEVEL, METRICS_PORT, ROUND_TIMEOUT_MS, FAULT_*, AUTH (on by default), PRIVATE_KEY_FILE and
+ * CERTS_DIR (required unless AUTH=off), PEER_CALLS.
  */
 export function parseGeneralEnv(
   env: NodeJS.ProcessEnv,
@@ -305,6 +328,9 @@ export function parseGeneralEnv(
     roundTimeoutMs: e.ROUND_TIMEOUT_MS,
     valueLines: e.LOG_VALUES,
     peerCalls: e.PEER_CALLS,
+    logFormat: e.LOG_FORMAT,
+    logLevel: e.LOG_LEVEL,
+    ...(e.METRICS_PORT === undefined ? {} : { metricsPort: e.METRICS_PORT }),
     auth:
       e.AUTH && e.PRIVATE_KEY_FILE !== undefined && e.CERTS_DIR !== undefined
         ? { mode: 'on', keyFile: e.PRIVATE_KEY_FILE, certsDir: e.CERTS_DIR }

@@ -3,6 +3,7 @@ import type { GeneralFaults } from '../config/faults.js';
 import type { Algorithm } from '../core/algorithm.js';
 import { roundKind } from '../core/king/phases.js';
 import type { Order } from '../core/order.js';
+import type { Path } from '../core/paths.js';
 import {
   type Batch,
   isRejection,
@@ -42,6 +43,10 @@ export class RunDriver {
   private readonly waiters: Array<() => void> = [];
   private pendingSends = 0;
   private crashed = false;
+  private orderAnswered = false;
+  /** Round-0 batches (the commander's order) still unanswered, and those accepted. */
+  private orderSends = 0;
+  private ordersAccepted = 0;
 
   constructor(
     run: ProtocolRun,
@@ -193,6 +198,7 @@ export class RunDriver {
       });
     }
     this.pendingSends++;
+    if (round === 0) this.orderSends++;
     const sent =
       delayMs > 0
         ? new Promise<void>((done) => setTimeout(done, delayMs)).then(() =>
@@ -203,20 +209,37 @@ export class RunDriver {
       .then(
         () => {
           this.rpcsAccepted++;
-          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values);
+          if (round === 0) this.ordersAccepted++;
+          this.log.batchSent(this.runId, round, receiver, values, undefined, this.forwardedPaths(batch));
         },
         (error: unknown) => {
           const reason = error instanceof Error ? error.message : String(error);
-          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values, reason);
+          this.log.batchSent(this.runId, round, receiver, values, reason);
         },
       )
       .finally(() => {
         this.pendingSends--;
+        if (round === 0 && --this.orderSends === 0) this.orderSettled();
         // OM's and SM's commander is finished after round 0: its later rounds start once its order is out.
         const at = this.faults.crashRound;
         if (this.run.finished && this.pendingSends === 0 && at !== undefined && at >= 1) this.crashIfDue(at);
         this.wakeWaiters();
       });
+  }
+
+  /** Where the run's values get a log line each, a forwarded batch's values with their paths. */
+  private forwardedPaths(batch: Batch): (() => readonly Path[]) | undefined {
+    const run = this.run;
+    if (!this.perValue || run.receiverPaths === undefined) return undefined;
+    return () => run.receiverPaths?.(batch) ?? [];
+  }
+
+  /** The commander's order is out once every lieutenant has answered it (or failed to). */
+  private orderSettled(): void {
+    const order = this.run.spec.order;
+    if (this.orderAnswered || order === undefined) return;
+    this.orderAnswered = true;
+    this.log.orderDelivered(this.runId, order, this.ordersAccepted, this.run.spec.n - 1);
   }
 
   /**
@@ -245,7 +268,7 @@ export class RunDriver {
     this.finishedAt = performance.now();
     const decision = this.run.decision;
     if (decision !== undefined && !this.run.isCommander)
-      this.log.decided(this.runId, decision, this.run.tally());
+      this.log.decided(this.runId, decision, this.run.tally(), this.elapsedMs);
     this.record.finished();
     this.wakeWaiters();
   }

@@ -40,6 +40,14 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
     return this.table?.path(index) ?? [];
   }
 
+  /** Round 0: (0); round r: each relayed path s extended by this general, as the receiver stores it. */
+  receiverPaths(batch: Batch): readonly Path[] {
+    if (batch.round === 0 || this.table === undefined) return batch.values.map(() => [COMMANDER]);
+    const table = this.table;
+    const indices = table.outgoingIndices(batch.round, batch.receiver);
+    return Array.from(indices, (index) => [...table.path(index), this.spec.id]);
+  }
+
   get sentValues(): number {
     return this.valuesSent;
   }

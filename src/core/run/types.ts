@@ -189,6 +189,12 @@ export interface ProtocolRun {
   pathAt(index: number): Path;
   /** King: this general's view of each phase it has finished (empty under OM and SM). */
   phases(): readonly PhaseRecord[];
+  /**
+   * The path (OM) or signer chain (SM) under which the receiver of `batch`, one this general sent,
+   * holds each of its values, in batch order: so that a log can show what was forwarded as the
+   * receiver's log shows what arrived. Optional: without it a log shows how many values went.
+   */
+  receiverPaths?(batch: Batch): readonly Path[];
   start(): Step;
   receive(batch: Batch): Step | Rejection;
   expire(round: number): Step;

@@ -86,6 +86,11 @@ export class SmRun extends LockStepRun<RoundState> implements ProtocolRun {
     return this.chainSigners[index] ?? [];
   }
 
+  /** Each value's chain as sent, this general's signature last: the chain its receiver holds. */
+  receiverPaths(batch: Batch): readonly Path[] {
+    return (batch.chains ?? []).map((chain) => chain.signers);
+  }
+
   /**
    * Round 0: the commander signs its order (as its strategy has it) to each lieutenant; rounds
    * 1..t: what a lieutenant relays.
