@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { type Algorithm, lastRoundOf } from '../core/algorithm.js';
@@ -78,6 +79,8 @@ export async function waitForGenerals(
   const failures = new Map<number, string>();
   const ready = new Set<number>();
   const reportEvery = setInterval(() => onWait?.(ids.filter((id) => !ready.has(id))), 1000);
+  // One abort listener per general is expected, not a leak: 100 generals wait on one signal.
+  if (signal !== undefined) setMaxListeners(ids.length + 10, signal);
   try {
     await Promise.all(
       ids.map(async (id) => {
