@@ -37,7 +37,11 @@ export interface RunRequest {
   readonly onLieutenantsJoined?: ((runId: string, joined: number[], waitMs: number) => void) | undefined;
 }
 
-const JOIN_DEADLINE_MS = 5000;
+/**
+ * A join is cheap, but every general opens its streams to every peer as it joins: among 100 generals
+ * on a small machine that is ten thousand TLS handshakes at once, so the bound grows with n.
+ */
+export const joinDeadlineMs = (n: number): number => 5000 + 250 * n;
 /** Slack past (t+1) round deadlines for the generals' own work and the replies. */
 const DECISION_SLACK_MS = 5000;
 
@@ -146,7 +150,7 @@ export async function runOnCluster(
           order: id === COMMANDER ? WireOrder[order] : WireOrder.ORDER_UNSPECIFIED,
           roundTimeoutMs,
         },
-        JOIN_DEADLINE_MS,
+        joinDeadlineMs(n),
       );
       timeouts.push(reply.roundTimeoutMs);
     } catch (error) {
