@@ -4,6 +4,13 @@ import { closeSync, ftruncateSync, openSync, write } from 'node:fs';
 type Target = { readonly fd: number; readonly owned: boolean };
 
 /**
+ * How long lines wait to be written together. A run's rounds close every few milliseconds, and a
+ * write per event-loop turn measured a third of a general's busy time during a run (n=10, t=3);
+ * gathering them for a few milliseconds more makes far fewer writes. `flush` writes at once.
+ */
+export const LINE_FLUSH_MS = 25;
+
+/**
  * An append-only file written in the background: callers add lines without waiting, writes are
  * batched, and `truncate` empties the file without losing the order of what follows.
  *
@@ -52,7 +59,7 @@ export class LineSink {
     this.pending.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flushPending());
+      setTimeout(() => this.flushPending(), LINE_FLUSH_MS);
     }
   }
 

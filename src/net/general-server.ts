@@ -199,6 +199,8 @@ export class GeneralServer {
       GetDecision: unary(async (request) => {
         const run = this.run(request.runId);
         await run.decided();
+        // Whoever has the decision may read the logs next: they hold the whole run by then.
+        await this.log.flush();
         return this.report(run);
       }, this.refusal('GetDecision')),
       ResetLog: unary(async (_request, call) => {
