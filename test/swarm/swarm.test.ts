@@ -413,6 +413,8 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
         const stack = theStack();
         assert.notEqual(lost, '', 'a node was lost');
         mustRun(['docker', 'unpause', lab.node(lost).container]);
+        const back = Date.now();
+        const returned = lost;
         paused.splice(paused.indexOf(lab.node(lost).container), 1);
         if (frozen !== undefined) lab.on(frozen.node, ['unpause', frozen.container]);
         frozen = undefined;
@@ -431,6 +433,10 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
           expected: omMessages(SMALL, T),
           delivered: omMessages(SMALL, T),
         });
+        process.stderr.write(
+          `# ${returned} back: settled and agreed ${((Date.now() - back) / 1000).toFixed(0)} s after it returned; ` +
+            `generals per node ${perNode(lab, stack.placement())}\n`,
+        );
       });
     });
 
