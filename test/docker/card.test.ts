@@ -25,7 +25,6 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,11 +67,18 @@ function freshProject(dir: string): void {
     mkdirSync(join(dir, dirname(file)), { recursive: true });
     copyFileSync(source, join(dir, file));
   }
-  // `npm ci` would fetch the same packages again: link to the ones installed here.
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  // `npm ci` would fetch the same packages again: the ones installed here, hard-linked (a copy where
+  // that cannot be), so that the other user needs no way into this checkout's directory.
+  const modules = join(dir, 'node_modules');
+  if (run(['cp', '-al', join(ROOT, 'node_modules'), modules]).status !== 0) {
+    rmSync(modules, { recursive: true, force: true });
+    mustRun(['cp', '-a', join(ROOT, 'node_modules'), modules]);
+  }
 }
 
+/** Hands the project to the user, but for node_modules: hard links share their owner with the originals. */
 function chownTree(path: string, uid: number, gid: number): void {
+  if (basename(path) === 'node_modules') return;
   chownSync(path, uid, gid);
   if (!lstatSync(path).isDirectory()) return;
   for (const entry of readdirSync(path)) {
