@@ -113,8 +113,8 @@ export class SwarmLab {
     );
   }
 
-  /** Leaves the swarm and removes every node, the registry and their volumes. */
-  down(): Ran {
+  /** Leaves the swarm and removes every node, the registry and their volumes (also after a failed `up`). */
+  static down(): Ran {
     return run(['bash', LAB_SCRIPT, 'down'], { timeoutMs: 5 * MINUTE });
   }
 }

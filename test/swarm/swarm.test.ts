@@ -125,6 +125,8 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
   let image = '';
   let workDir = '';
   const paused: string[] = [];
+  /** Set before `up`: whatever part of the lab came up is taken down. */
+  let labStarted = false;
   /** The line printed last: filled in as the runs go. */
   let summary = 'swarm: no verdict (the layer stopped before the large run)';
 
@@ -136,6 +138,7 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
   before(
     () => {
       requireDocker();
+      labStarted = true;
       lab = SwarmLab.up(NODES);
       buildImage(IMAGE, LIMITS.build);
       image = lab.push(IMAGE);
@@ -148,8 +151,8 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
     () => {
       const problems: string[] = [];
       for (const container of paused) run(['docker', 'unpause', container]);
-      if (lab !== undefined) {
-        const down = lab.down();
+      if (labStarted) {
+        const down = SwarmLab.down();
         if (down.status !== 0) problems.push(`swarm-lab.sh down: ${down.stderr}`);
         const left = run(['docker', 'ps', '-aq', '--filter', 'name=^swarmlab-']).stdout.trim();
         if (left !== '') problems.push(`lab containers left behind: ${left}`);
