@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Algorithm } from '../src/core/algorithm.js';
+import { kingMessages } from '../src/core/king/counts.js';
 import { logicalMessages, rpcsExpected } from '../src/core/om/counts.js';
 import { LocalCluster } from '../src/local/cluster.js';
 import { runOnCluster, waitForGenerals } from '../src/net/cluster-client.js';
@@ -29,19 +30,35 @@ interface Case {
   readonly auth?: boolean;
   /** Batches on one stream per peer (the default), or a unary SendOrder call each, as before. */
   readonly calls?: 'stream' | 'unary';
+  /**
+   * The generals' progress on stdout (piped to the launcher, as a container runtime reads it): on
+   * (LOG_LEVEL=info, the default), off (silent), or debug (a line per batch too).
+   */
+  readonly progress?: Progress;
 }
 
-/** Pairs that differ in one thing: streams against unary calls, TLS against none, SM against OM. */
+const PROGRESS = ['on', 'off', 'debug'] as const;
+type Progress = (typeof PROGRESS)[number];
+const LOG_LEVEL_OF: Record<Progress, string> = { on: 'info', off: 'silent', debug: 'debug' };
+
+/**
+ * Pairs that differ in one thing: streams against unary calls, TLS against none, SM against OM,
+ * the generals' stdout progress on against off.
+ */
 const CASES: readonly Case[] = [
   { n: 10, t: 3, runs: 30 },
+  { n: 10, t: 3, runs: 30, progress: 'off' },
   { n: 10, t: 3, runs: 30, calls: 'unary' },
   { n: 10, t: 3, runs: 30, auth: false },
   { n: 10, t: 3, runs: 30, algorithm: 'sm' },
   { n: 31, t: 3, runs: 10 },
+  { n: 31, t: 3, runs: 10, progress: 'off' },
   { n: 31, t: 3, runs: 5, calls: 'unary' },
   { n: 31, t: 3, runs: 10, algorithm: 'sm' },
   { n: 31, t: 3, runs: 5, logValues: 'all' },
   { n: 64, t: 2, runs: 5 },
+  { n: 31, t: 10, runs: 3, algorithm: 'king' },
+  { n: 100, t: 33, runs: 1, algorithm: 'king' },
 ];
 
 interface Row {
@@ -50,6 +67,7 @@ interface Row {
   algorithm: Algorithm;
   auth: 'on' | 'off';
   calls: 'stream' | 'unary';
+  progress: Progress;
   logValues: string;
   runs: number;
   startMs: number;
@@ -70,7 +88,7 @@ interface Row {
 
 async function measureFloor(c: Case, log: (line: string) => void): Promise<{ median: number; cpu: number }> {
   const algorithm = c.algorithm ?? 'om';
-  const floor = await FloorCluster.start(c.n, c.t, floorPayloads(algorithm, c.n, c.t));
+  const floor = await FloorCluster.start(c.n, c.t, algorithm, floorPayloads(algorithm, c.n, c.t));
   try {
     await floor.once();
     const cpu = () => Array.from({ length: c.n }, (_, id) => cpuMs(floor.pid(id))).reduce((a, b) => a + b, 0);
@@ -96,7 +114,11 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     roundTimeoutMs: 120_000,
     logDir,
     compiled: true,
-    env: { LOG_VALUES: c.logValues ?? 'auto', PEER_CALLS: c.calls ?? 'stream' },
+    env: {
+      LOG_VALUES: c.logValues ?? 'auto',
+      PEER_CALLS: c.calls ?? 'stream',
+      LOG_LEVEL: LOG_LEVEL_OF[c.progress ?? 'on'],
+    },
     auth: c.auth ?? true,
   });
   const peers = cluster.clients();
@@ -128,15 +150,22 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     await cluster.stop();
     const floor = await measureFloor(c, log);
     const runMsMedian = quantile(times, 0.5);
-    // With everyone loyal, SM sends each lieutenant the order and has it relay it once.
+    // With everyone loyal, SM sends each lieutenant the order and has it relay it once; King sends
+    // every message of its schedule, one value each, so its batches are its messages.
     const expected =
-      algorithm === 'sm' ? c.n - 1 + (c.t > 0 ? (c.n - 1) * (c.n - 2) : 0) : logicalMessages(c.n, c.t);
+      algorithm === 'sm'
+        ? c.n - 1 + (c.t > 0 ? (c.n - 1) * (c.n - 2) : 0)
+        : algorithm === 'king'
+          ? kingMessages(c.n, c.t)
+          : logicalMessages(c.n, c.t);
+    const batches = algorithm === 'king' ? kingMessages(c.n, c.t) : rpcsExpected(c.n, c.t);
     return {
       n: c.n,
       t: c.t,
       algorithm,
       auth: c.auth === false ? 'off' : 'on',
       calls: c.calls ?? 'stream',
+      progress: c.progress ?? 'on',
       logValues: c.logValues ?? 'auto',
       runs: c.runs,
       startMs,
@@ -150,7 +179,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       rpcs,
       messages,
       peakRssMb: Math.max(...rss),
-      agreed: agreed && messages === expected && rpcs === rpcsExpected(c.n, c.t),
+      agreed: agreed && messages === expected && rpcs === batches,
     };
   } finally {
     peers.close();
@@ -174,6 +203,7 @@ function table(rows: readonly Row[]): string {
     'algorithm',
     'auth',
     'calls',
+    'stdout progress',
     'log lines',
     'runs',
     'start ms',
@@ -197,6 +227,7 @@ function table(rows: readonly Row[]): string {
       r.algorithm.toUpperCase(),
       r.auth === 'on' ? 'mTLS' : 'off',
       r.calls,
+      r.progress,
       r.logValues,
       String(r.runs),
       r.startMs.toFixed(0),
@@ -226,32 +257,42 @@ function startUpTable(startUp: StartUp): string {
 }
 
 const caseText = (c: Case) =>
-  `${c.n}:${c.t}:${c.runs}:${c.logValues ?? 'auto'}:${c.algorithm ?? 'om'}:${c.auth === false ? 'off' : 'on'}:${c.calls ?? 'stream'}`;
+  `${c.n}:${c.t}:${c.runs}:${c.logValues ?? 'auto'}:${c.algorithm ?? 'om'}:${c.auth === false ? 'off' : 'on'}:${c.calls ?? 'stream'}:${c.progress ?? 'on'}`;
 
-const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS]]]]] ...] [--no-start-up]
+const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS[:PROGRESS]]]]]] ...] [--no-start-up]
 
 Starts real general processes on loopback per case, runs OM(t) or SM(t) repeatedly on one cluster,
 then the same batches between the same number of processes over bare grpc-js (the floor), and
 prints a table (or, with --json, an object with one row per case). LOG_VALUES: auto, all or batch;
-ALGORITHM: om or sm; AUTH: on (mutual TLS) or off; CALLS: stream (one per peer) or unary (a call
-per batch). Then, unless --no-start-up, the start-up times: 10 generals to healthy, and npm start.
+ALGORITHM: om, sm or king; AUTH: on (mutual TLS) or off; CALLS: stream (one per peer) or unary (a call
+per batch); PROGRESS: the generals' stdout progress, read by this launcher through a pipe: on
+(LOG_LEVEL=info, the default), off (LOG_LEVEL=silent) or debug (a line per batch too). Then, unless --no-start-up, the start-up times: 10 generals to healthy, and npm start.
 Default cases: ${CASES.map(caseText).join(', ')}.`;
 
 function parseCase(text: string): Case {
-  const [nText, tText, runsText, logValues = 'auto', algorithm = 'om', auth = 'on', calls = 'stream'] =
-    text.split(':');
+  const [
+    nText,
+    tText,
+    runsText,
+    logValues = 'auto',
+    algorithm = 'om',
+    auth = 'on',
+    calls = 'stream',
+    progress = 'on',
+  ] = text.split(':');
   const [n, t, runs] = [nText, tText, runsText ?? '10'].map(Number);
   if (
     !Number.isInteger(n) ||
     !Number.isInteger(t) ||
     !Number.isInteger(runs) ||
     !['auto', 'all', 'batch'].includes(logValues) ||
-    (algorithm !== 'om' && algorithm !== 'sm') ||
+    (algorithm !== 'om' && algorithm !== 'sm' && algorithm !== 'king') ||
     (auth !== 'on' && auth !== 'off') ||
-    (calls !== 'stream' && calls !== 'unary')
+    (calls !== 'stream' && calls !== 'unary') ||
+    !(PROGRESS as readonly string[]).includes(progress)
   ) {
     throw new Error(
-      `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS]]]]] with LOG_VALUES auto, all or batch, ALGORITHM om or sm, AUTH on or off, CALLS stream or unary`,
+      `--case ${text}: expected N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS[:PROGRESS]]]]]] with LOG_VALUES auto, all or batch, ALGORITHM om, sm or king, AUTH on or off, CALLS stream or unary, PROGRESS on, off or debug`,
     );
   }
   return {
@@ -262,6 +303,7 @@ function parseCase(text: string): Case {
     algorithm,
     auth: auth === 'on',
     calls,
+    progress: progress as Progress,
   };
 }
 

@@ -507,6 +507,7 @@ describe('compose.yaml', () => {
         PORT: '50051',
         ROUND_TIMEOUT_MS: '1000',
         LOG_DIR: '/app/logs',
+        METRICS_PORT: '9464',
         PRIVATE_KEY_FILE: `/run/secrets/general_${id}_key`,
         CERTS_DIR: '/app/certs',
       });
@@ -539,7 +540,8 @@ describe('compose.yaml', () => {
       assert.deepEqual(entry.security_opt, ['no-new-privileges:true'], `${name} security_opt`);
       assert.match(String(entry.mem_limit), /^\d+[mg]$/, `${name} mem_limit`);
       assert.equal(entry.ports, undefined, `${name} publishes no ports`);
-      assert.equal(entry.expose, undefined, `${name} exposes nothing extra`);
+      // Only the generals' metrics port, and only to the private network.
+      assert.deepEqual(entry.expose, name === 'client' ? undefined : ['9464'], `${name} exposes`);
       assert.deepEqual(entry.networks, ['byzantine'], `${name} is on the private network`);
     }
     for (const name of generalNames) {
@@ -547,6 +549,20 @@ describe('compose.yaml', () => {
       const healthcheck = mappingAt(serviceAt(name).healthcheck, `${name}.healthcheck`);
       assert.deepEqual(healthcheck.test, ['CMD', 'node', '/app/dist/src/healthcheck.js']);
     }
+  });
+
+  it("serves every general's metrics on 9464 inside the network, labelled for Prometheus to scrape", () => {
+    for (const name of generalNames) {
+      const general = mappingAt(services[name], name);
+      assert.equal(mappingAt(general.environment, name).METRICS_PORT, '9464');
+      assert.deepEqual(mappingAt(general.labels, `${name}.labels`), {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': '9464',
+        'prometheus.io/path': '/metrics',
+      });
+    }
+    const client = mappingAt(services.client, 'client');
+    assert.equal(client.labels, undefined, 'the one-shot client has nothing to scrape');
   });
 
   it('has a one-shot client under its own profile whose flags come from `docker compose run`', () => {

@@ -236,6 +236,56 @@ describe("a general's credentials (AUTH, PRIVATE_KEY_FILE, CERTS_DIR)", () => {
     );
   });
 
+  test('LOG_FORMAT, LOG_LEVEL and METRICS_PORT: text, info and no endpoint by default', () => {
+    const config = parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off' });
+    assert.equal(config.logFormat, 'text');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.metricsPort, undefined);
+    const chosen = parseGeneralEnv({
+      ID: '1',
+      PEERS: PEERS4,
+      AUTH: 'off',
+      LOG_FORMAT: ' JSON ',
+      LOG_LEVEL: 'Warn',
+      METRICS_PORT: '9464',
+    });
+    assert.deepEqual([chosen.logFormat, chosen.logLevel, chosen.metricsPort], ['json', 'warn', 9464]);
+    assert.equal(
+      parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off', METRICS_PORT: '' }).metricsPort,
+      undefined,
+    );
+    assert.equal(parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off', METRICS_PORT: '0' }).metricsPort, 0);
+  });
+
+  test('a bad LOG_FORMAT, LOG_LEVEL and METRICS_PORT: all three named at once', () => {
+    assertProblems(
+      problemsOf(() =>
+        parseGeneralEnv({
+          ID: '1',
+          PEERS: PEERS4,
+          AUTH: 'off',
+          LOG_FORMAT: 'xml',
+          LOG_LEVEL: 'loud',
+          METRICS_PORT: '70000',
+        }),
+      ),
+      [
+        /^LOG_FORMAT: expected text or json$/,
+        /^LOG_LEVEL: expected debug, info, warn, error or silent$/,
+        /^METRICS_PORT: expected the port of the Prometheus endpoint \(0 picks a free one\), an integer 0\.\.65535$/,
+      ],
+    );
+  });
+
+  test('METRICS_PORT may not be PORT', () => {
+    assertProblems(
+      problemsOf(() =>
+        parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'off', PORT: '50052', METRICS_PORT: '50052' }),
+      ),
+      [/^METRICS_PORT: 50052 is PORT too: the metrics endpoint needs a port of its own$/],
+    );
+  });
+
   test('AUTH=off needs no keys, and says so in the config', () => {
     assert.deepEqual(parseGeneralEnv({ ID: '1', PEERS: PEERS4, AUTH: 'OFF' }).auth, { mode: 'off' });
   });
@@ -292,7 +342,7 @@ describe('the client flags (parseClientConfig)', () => {
     );
     assertProblems(
       problemsOf(() => parseClientConfig({ ...flags, algorithm: 'dolev-strong' }, {})),
-      [/^--algorithm: expected om or sm$/],
+      [/^--algorithm: expected om, sm or king$/],
     );
   });
 
@@ -348,6 +398,21 @@ describe('the client flags (parseClientConfig)', () => {
 });
 
 describe('local and simulate flags (parseRunConfig)', () => {
+  test('OM deeper than a general can hold is refused, naming the count; without --t, t stays holdable', () => {
+    // Values per lieutenant: 1 + 17 + 17·16 + 17·16·15 + 17·16·15·14 + 17·16·15·14·13 (+ ·12 for t=6).
+    const at5 = 1 + 17 + 17 * 16 + 17 * 16 * 15 + 17 * 16 * 15 * 14 + 17 * 16 * 15 * 14 * 13;
+    const at6 = at5 + 17 * 16 * 15 * 14 * 13 * 12;
+    assert.deepEqual([at5, at6], [804_050, 9_714_770]);
+    assertProblems(
+      problemsOf(() => parseRunConfig({ generals: '19', t: '6' })),
+      [
+        /^--t: OM\(6\) among 19 generals means 9,714,770 values per lieutenant.*at most 1,000,000.*--algorithm king/,
+      ],
+    );
+    assert.equal(parseRunConfig({ generals: '19' }).t, 5, 'the most that 19 generals tolerate and hold');
+    assert.equal(parseRunConfig({ generals: '19', algorithm: 'king' }).t, 6, 'King holds no tree');
+  });
+
   test('the seed example', () => {
     const config = parseRunConfig({ generals: '10', traitors: '3,4,7', order: 'ATTACK', t: '3' }, seed);
     assert.equal(config.n, 10);

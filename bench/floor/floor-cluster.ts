@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { Algorithm } from '../../src/core/algorithm.js';
 import { freePorts } from '../../src/local/cluster.js';
 
 type Unary = (
@@ -29,7 +30,12 @@ export class FloorCluster {
     private readonly clients: readonly FloorClient[],
   ) {}
 
-  static async start(n: number, t: number, payloads: readonly number[]): Promise<FloorCluster> {
+  static async start(
+    n: number,
+    t: number,
+    algorithm: Algorithm,
+    payloads: readonly number[],
+  ): Promise<FloorCluster> {
     const ports = await freePorts(n);
     const nodes = ports.map((_, id) =>
       spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(here, 'floor-node.ts')], {
@@ -38,6 +44,7 @@ export class FloorCluster {
           ID: String(id),
           PORTS: ports.join(','),
           T: String(t),
+          ALGORITHM: algorithm,
           PAYLOADS: payloads.join(','),
         },
         stdio: ['ignore', 'pipe', 'inherit'],

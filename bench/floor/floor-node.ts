@@ -1,17 +1,21 @@
 /**
  * One process of the floor: what the same run costs over grpc-js with nothing else. It keeps one
  * bidirectional stream to each peer, acknowledges each message on it, and plays the run's rounds
- * in lock step: the commander sends round 0 to every lieutenant; a lieutenant, once it holds every
- * batch of round r, sends round r+1 to every other lieutenant; a lieutenant is done after round t.
- * The payloads have the size of the real batches (PAYLOADS, bytes per round). No algorithm, no
- * logs, no TLS, no validation: a lower bound for the generals, measured in the same run of the bench.
+ * in lock step, as the run's schedule has them (who sends to whom in each round, from the core):
+ * once it holds every batch it expects in round r it sends its round r+1 batches, and it is done
+ * after its last round. The payloads have the size of the real batches (PAYLOADS, bytes per round).
+ * No algorithm, no logs, no TLS, no validation: a lower bound for the generals, measured in the
+ * same run of the bench.
  *
- * Env: ID, PORTS (every node's port on 127.0.0.1, index = id), T, PAYLOADS (comma list, one per round).
+ * Env: ID, PORTS (every node's port on 127.0.0.1, index = id), T, ALGORITHM (om, sm or king: whose
+ * schedule), PAYLOADS (comma list, one per round).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { kingSchedule } from '../../src/core/king/schedule.js';
+import { relaySchedule } from '../../src/core/run/relay-schedule.js';
 
 interface Envelope {
   seq: number;
@@ -31,6 +35,9 @@ const ports = (process.env.PORTS ?? '').split(',').map(Number);
 const t = Number(process.env.T);
 const payloads = (process.env.PAYLOADS ?? '').split(',').map((bytes) => Buffer.alloc(Number(bytes), 0x5a));
 const n = ports.length;
+const schedule =
+  process.env.ALGORITHM === 'king' ? kingSchedule(n, t) : relaySchedule(n, t, () => ({ least: 0, most: 1 }));
+const lastRound = schedule.lastRoundOf(id);
 
 const definition = protoLoader.loadSync(join(dirname(fileURLToPath(import.meta.url)), 'floor.proto'), {
   defaults: true,
@@ -75,12 +82,14 @@ function streamTo(peer: number): Stream {
   return stream;
 }
 
-function send(run: number, round: number, to: number): void {
-  seq = (seq + 1) % 0x1_0000_0000;
-  streamTo(to).write({ seq, run, round, sender: id, payload: payloads[round] ?? Buffer.alloc(0) });
+function sendRound(run: number, round: number): void {
+  for (const to of schedule.receivers(round, id)) {
+    seq = (seq + 1) % 0x1_0000_0000;
+    streamTo(to).write({ seq, run, round, sender: id, payload: payloads[round] ?? Buffer.alloc(0) });
+  }
 }
 
-const expected = (round: number) => (round === 0 ? 1 : n - 2);
+const expected = (round: number) => schedule.senders(round, id).length;
 
 function finish(state: Run): void {
   state.done = true;
@@ -91,11 +100,11 @@ function finish(state: Run): void {
 function advance(run: number, state: Run): void {
   while (!state.done && (state.received.get(state.round) ?? 0) >= expected(state.round)) {
     const next = state.round + 1;
-    if (next > t) {
+    if (next > lastRound) {
       finish(state);
       return;
     }
-    for (let to = 1; to < n; to++) if (to !== id) send(run, next, to);
+    sendRound(run, next);
     state.round = next;
   }
 }
@@ -114,12 +123,10 @@ server.addService(Floor.service, {
   },
   Start: (call: grpc.ServerUnaryCall<{ run: number }, object>, callback: grpc.sendUnaryData<object>) => {
     const state = runOf(call.request.run);
-    if (id === 0) {
-      for (let to = 1; to < n; to++) send(call.request.run, 0, to);
-      finish(state);
-    } else {
-      advance(call.request.run, state);
-    }
+    // Round 0 is the commander's alone; it waits on nothing before sending it.
+    if (id === 0) sendRound(call.request.run, 0);
+    if (lastRound < 0) finish(state);
+    else advance(call.request.run, state);
     callback(null, {});
   },
   Done: (call: grpc.ServerUnaryCall<{ run: number }, object>, callback: grpc.sendUnaryData<object>) => {

@@ -18,14 +18,14 @@ import { type FlagSpec, helpText, parseFlags } from './flags.js';
 const FLAGS: FlagSpec = {
   algorithm: {
     type: 'string',
-    help: 'om: oral messages OM(t); sm: signed messages SM(t), safe for any N >= t+2',
+    help: 'om: oral messages OM(t); sm: signed messages SM(t), safe for any N >= t+2; king: the King algorithm, N > 3t',
     default: 'om',
   },
   generals: { type: 'string', help: 'number of generals N, or a range like 4..8 (required)' },
   t: {
     type: 'string',
-    help: 'traitors tolerated (depth t of OM(t) or SM(t)), or a range like 1..2',
-    default: 'floor((N-1)/3) for each N under om, N-2 under sm',
+    help: 'traitors tolerated (depth t of OM(t) or SM(t), t+1 phases of King), or a range like 1..2',
+    default: 'floor((N-1)/3) for each N under om and king, N-2 under sm',
   },
   'max-traitors': {
     type: 'string',
@@ -58,6 +58,11 @@ with at most t traitors for any n >= t+2, so every pair is expected clean). Its 
 with a keyed hash per general, fresh for each case: as unforgeable inside one process as Ed25519
 (each general holds only its own key) and far cheaper to check.
 
+With --algorithm king the cases run the King algorithm (Berman, Garay, Perry 1989): with n > 3t no
+violation is expected. With n <= 3t (--allow-unsafe) nothing is promised, but these strategies
+are not always enough to break it: they do at n=3, t=1, not at n=6, t=2 (random ones do there), so
+such a pair's theory reads "open" and either finding is as predicted.
+
 Progress goes to stderr when it is a terminal. Large sweeps run on worker threads, one per core.
 Exit status: 0 when the sweep found what the theory predicts for every pair, 1 otherwise, 2 bad input.`,
   FLAGS,
@@ -66,7 +71,9 @@ examples:
   byzantine check --generals 4..8 --t 1..2                    # the safe pairs: expect 0 violations
   byzantine check --generals 6 --t 2 --allow-unsafe           # n = 3t: expect a counterexample
   byzantine check --generals 4 --t 1 --max-traitors 2         # beyond t: violations shown, not judged
-  byzantine check --algorithm sm --generals 3..6              # SM(n-2) for each n: expect 0 violations`,
+  byzantine check --algorithm sm --generals 3..6              # SM(n-2) for each n: expect 0 violations
+  byzantine check --algorithm king --generals 4..10           # King, t = floor((n-1)/3): expect 0 violations
+  byzantine check --algorithm king --generals 3 --t 1 --allow-unsafe   # n = 3t: a counterexample`,
 );
 
 export interface CheckReport {
@@ -186,7 +193,7 @@ export function renderCheck(report: CheckReport): string {
     fmt(s.violations),
     fmt(s.ic1Violations),
     fmt(s.ic2Violations),
-    s.predicted === Prediction.none ? 'none' : 'some',
+    s.predicted,
     s.asPredicted ? 'as predicted' : 'CONTRADICTS THEORY',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -196,7 +203,7 @@ export function renderCheck(report: CheckReport): string {
       .join('  ')
       .trimEnd();
   const out = [
-    `Checked ${fmt(report.cases)} ${report.algorithm === 'sm' ? 'SM(t) ' : ''}cases: every traitor set up to the given size, each traitor equivocate, flip or silent, orders ATTACK and RETREAT`,
+    `Checked ${fmt(report.cases)} ${report.algorithm === 'sm' ? 'SM(t) ' : report.algorithm === 'king' ? 'King ' : ''}cases: every traitor set up to the given size, each traitor equivocate, flip or silent, orders ATTACK and RETREAT`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
@@ -220,11 +227,27 @@ export function renderCheck(report: CheckReport): string {
       ? 'NOT as the theory predicts: see the rows marked CONTRADICTS THEORY.'
       : report.algorithm === 'sm'
         ? 'As the theory predicts: with signed messages, no violation with at most t traitors for any n >= t+2.'
-        : 'As the theory predicts: no violation where n > 3t with at most t traitors, and a counterexample wherever n <= 3t.',
+        : report.algorithm === 'king'
+          ? kingConclusion(report)
+          : 'As the theory predicts: no violation where n > 3t with at most t traitors, and a counterexample wherever n <= 3t.',
   );
   if (beyond)
     out.push(
-      `(Violations with more than t traitors are shown but not judged: ${report.algorithm.toUpperCase()}(t) promises nothing there.)`,
+      `(Violations with more than t traitors are shown but not judged: ${report.algorithm === 'king' ? 'King' : `${report.algorithm.toUpperCase()}(t)`} promises nothing there.)`,
     );
   return out.join('\n');
+}
+
+/** King's closing line: no violation where n > 3t, and what the unsafe pairs (if any) showed. */
+function kingConclusion(report: CheckReport): string {
+  const open = report.shapes.filter((s) => s.predicted === Prediction.open);
+  const broken = open.filter((s) => s.violationsWithinT > 0).map((s) => `n=${s.n} t=${s.t}`);
+  const held = open.filter((s) => s.violationsWithinT === 0).map((s) => `n=${s.n} t=${s.t}`);
+  const parts = ['As the theory predicts: no violation where n > 3t with at most t traitors.'];
+  if (broken.length > 0) parts.push(`Where n <= 3t these strategies broke it (${broken.join(', ')}).`);
+  if (held.length > 0)
+    parts.push(
+      `Where n <= 3t nothing is promised, yet these strategies did not break it (${held.join(', ')}): no guarantee either (at n=6, t=2 random:SEED traitors do, docs/king.md).`,
+    );
+  return parts.join(' ');
 }

@@ -1,4 +1,5 @@
 import { parseClientConfig } from '../config/config.js';
+import { lastRoundOf } from '../core/algorithm.js';
 import { COMMANDER } from '../core/paths.js';
 import { runOnCluster } from '../net/cluster-client.js';
 import { GeneralsUnreachableError } from '../net/errors.js';
@@ -16,7 +17,10 @@ import { ALGORITHM_FLAG, STRATEGY_HELP } from './run-flags.js';
 
 const FLAGS: FlagSpec = {
   order: { type: 'string', help: "the commander's order: ATTACK or RETREAT (required)" },
-  t: { type: 'string', help: 'traitors tolerated: the depth of OM(t) or SM(t) (required)' },
+  t: {
+    type: 'string',
+    help: 'traitors tolerated: the depth of OM(t) or SM(t), t+1 phases of King (required)',
+  },
   ...ALGORITHM_FLAG,
   peers: {
     type: 'string',
@@ -27,7 +31,7 @@ const FLAGS: FlagSpec = {
   timeout: {
     type: 'string',
     help: 'how long to wait for decisions, ms',
-    default: '(t+1) round deadlines + 5 s',
+    default: '(t+1) round deadlines + 5 s; (3(t+1)+1) under king',
   },
   wait: { type: 'string', help: 'how long to wait for every general to be healthy, ms', default: '30000' },
   'round-timeout': {
@@ -57,7 +61,7 @@ const FLAGS: FlagSpec = {
 
 export const clientHelp = helpText(
   'byzantine client --order ATTACK|RETREAT --t N [flags]',
-  'Runs OM(t) or SM(t) once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client certificate (each named, with why).',
+  'Runs OM(t), SM(t) or King once on running generals: waits until each is healthy, joins them to a new run, has the\ncommander (general 0) issue the order, collects every decision and judges IC1 and IC2.\nExit status: 0 agreement, 1 IC1 or IC2 failed, 2 bad input (a key that cannot be read too),\n3 generals unreachable or refusing the client certificate (each named, with why).',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${REPEAT_HELP.client}`,
 );
@@ -70,7 +74,11 @@ export async function clientCommand(argv: readonly string[]): Promise<number> {
   warnShape(config.n, config.t, config.roster.size, config.json, config.algorithm);
   const peers = new PeerClients(config.peers, clientSecurity(config.auth, config.n));
   // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
-  const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
+  const progress = new ClusterProgress(
+    TerminalProgress.forCommand(config.json),
+    peers,
+    lastRoundOf(config.algorithm, config.t),
+  );
   try {
     const unreachable = await waitForLieutenants(progress, config.waitMs, config.json);
     const facts = await runOnCluster(peers, {

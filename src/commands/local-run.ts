@@ -8,7 +8,8 @@ import type { ClusterProgress } from '../progress/cluster-progress.js';
 import { type RunResult, summarize } from '../run/result.js';
 import { faultedOf } from './fault-flags.js';
 
-const HEALTH_WAIT_MS = 30_000;
+/** Starting a general costs a quarter second of CPU or more: on two cores, 100 take half a minute. */
+export const healthWaitMs = (n: number): number => 30_000 + 1000 * n;
 
 /**
  * Starts the generals of `config` (with `roster`), hands them to `use`, and stops them all
@@ -58,8 +59,8 @@ export async function waitForCluster(
   died.catch(() => {});
   const healthy =
     progress === undefined
-      ? waitForGenerals(peers, HEALTH_WAIT_MS, undefined, stopWaiting.signal)
-      : progress.waitForGenerals(HEALTH_WAIT_MS, stopWaiting.signal);
+      ? waitForGenerals(peers, healthWaitMs(peers.peers.length), undefined, stopWaiting.signal)
+      : progress.waitForGenerals(healthWaitMs(peers.peers.length), stopWaiting.signal);
   await Promise.race([healthy, died]);
 }
 

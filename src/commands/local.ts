@@ -1,4 +1,5 @@
 import { parseRunConfig } from '../config/config.js';
+import { lastRoundOf } from '../core/algorithm.js';
 import { GeneralsUnreachableError } from '../net/errors.js';
 import { ClusterProgress } from '../progress/cluster-progress.js';
 import { TerminalProgress } from '../progress/terminal.js';
@@ -17,11 +18,11 @@ const FLAGS: FlagSpec = {
   timeout: {
     type: 'string',
     help: 'how long to wait for decisions, ms',
-    default: '(t+1) round deadlines + 5 s',
+    default: '(t+1) round deadlines + 5 s; (3(t+1)+1) under king',
   },
   auth: {
     type: 'string',
-    help: 'on: ephemeral Ed25519 keys sign every batch and request (removed afterwards); off: AUTH=off',
+    help: 'on: mutual TLS with an ephemeral cluster CA, keys and certificates (removed afterwards); off: plaintext, AUTH=off',
     default: 'on',
   },
   ...FAULT_FLAGS,
@@ -31,7 +32,7 @@ const FLAGS: FlagSpec = {
 
 export const localHelp = helpText(
   'byzantine local [flags]',
-  'Starts N general processes on 127.0.0.1, waits until each is healthy, runs the client once, and\nstops them all (also on Ctrl-C or failure). Unless --auth off, each general gets an ephemeral\nEd25519 key pair (and the client one) in a fresh temporary directory, removed when they stop.\nExit status as for `client`.',
+  'Starts N general processes on 127.0.0.1, waits until each is healthy (30 s plus 1 s per general at\nmost), runs the client once, and stops them all (also on Ctrl-C or failure). Unless --auth off, a\nfresh cluster CA issues each general and the client a key and certificate in a new temporary\ndirectory, removed when they stop: they speak mutual TLS. Exit status as for `client`.',
   FLAGS,
   `\n${STRATEGY_HELP}\n\n${FAULT_HELP}\n\n${REPEAT_HELP.local}\n\nexample (the seed example, also \`npm start\`):\n  byzantine local --generals 10 --traitors 3,4,7 --order ATTACK --t 3`,
 );
@@ -46,7 +47,11 @@ export async function localCommand(argv: readonly string[]): Promise<number> {
   try {
     return await withLocalCluster(config, config.roster, async (cluster, peers) => {
       // On a terminal: a spinner while the generals come up, then a line per round (never with --json).
-      const progress = new ClusterProgress(TerminalProgress.forCommand(config.json), peers, config.t);
+      const progress = new ClusterProgress(
+        TerminalProgress.forCommand(config.json),
+        peers,
+        lastRoundOf(config.algorithm, config.t),
+      );
       try {
         await waitForCluster(cluster, peers, progress);
         const { runId, result } = await runWithFaults(cluster, peers, config, { ...config, progress });

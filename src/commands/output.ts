@@ -1,4 +1,5 @@
-import type { Algorithm } from '../core/algorithm.js';
+import { boundByThirds } from '../config/config.js';
+import { type Algorithm, algorithmName } from '../core/algorithm.js';
 import { formatStrategy } from '../core/strategy.js';
 import { renderHuman, renderJson } from '../run/render.js';
 import type { Roster, RunResult } from '../run/result.js';
@@ -27,11 +28,11 @@ export function warnShape(
   algorithm: Algorithm = 'om',
 ): void {
   if (json) return;
-  if (algorithm === 'om' && n <= 3 * t) {
+  if (boundByThirds(algorithm) && n <= 3 * t) {
     process.stderr.write(`warning: running with n=${n} <= 3t=${3 * t} (--allow-unsafe)\n`);
   }
   if (traitors > t) {
-    const name = `${algorithm.toUpperCase()}(${t})`;
+    const name = algorithmName(algorithm, t);
     process.stderr.write(
       `warning: ${traitors} traitors but t=${t}: ${name} guarantees nothing with more than t\n`,
     );

@@ -9,6 +9,7 @@ import {
   parseRunConfig,
   problemsOf,
 } from '../config/config.js';
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { runOnCluster, waitForGenerals } from '../net/cluster-client.js';
 import { GeneralsUnreachableError } from '../net/errors.js';
@@ -131,6 +132,9 @@ async function repeat(
 
 const unsafeFlag = (n: number, t: number) => (n <= 3 * t ? ' --allow-unsafe' : '');
 
+/** What a replay command needs to name the algorithm: nothing for OM, the default. */
+const algorithmFlag = (algorithm: Algorithm) => (algorithm === 'om' ? '' : ` --algorithm ${algorithm}`);
+
 function unreachableRun(drawn: DrawnRun, error: GeneralsUnreachableError, replay: string): RepeatedRun {
   return {
     run: drawn.run,
@@ -159,8 +163,7 @@ export function simulateRepeat(flags: FlagValues): Promise<number> {
       runId: `sim-${seed}-${drawn.run}`,
       algorithm: base.algorithm,
     });
-    const sm = base.algorithm === 'sm' ? ' --algorithm sm' : '';
-    const replay = `byzantine simulate${sm} --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)}${unsafeFlag(n, t)}`;
+    const replay = `byzantine simulate${algorithmFlag(base.algorithm)} --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)}${unsafeFlag(n, t)}`;
     return repeatedRun(drawn, result, exitCodeOf(result), replay);
   });
 }
@@ -175,7 +178,7 @@ export function localRepeat(flags: FlagValues): Promise<number> {
     .map((k) => ` --${k} ${String(flags[k])}`)
     .join('');
   return repeat(plan, base.json, async (drawn) => {
-    const replay = `byzantine local --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)} --round-timeout ${base.roundTimeoutMs}${faultFlags}${unsafeFlag(n, t)}`;
+    const replay = `byzantine local${algorithmFlag(base.algorithm)} --generals ${n} --t ${t} --order ${drawn.order} --traitors ${formatRoster(drawn.roster)} --round-timeout ${base.roundTimeoutMs}${faultFlags}${unsafeFlag(n, t)}`;
     const roster = new Map(drawn.roster);
     return withLocalCluster(base, roster, async (cluster, peers) => {
       try {
@@ -203,7 +206,7 @@ export async function clientRepeat(flags: FlagValues): Promise<number> {
       plan,
       base.json,
       async (drawn) => {
-        const replay = `byzantine client --order ${drawn.order} --t ${t} --peers ${peersText} --traitors ${formatRoster(drawn.roster)}${roundTimeout}${unsafeFlag(n, t)}`;
+        const replay = `byzantine client${algorithmFlag(base.algorithm)} --order ${drawn.order} --t ${t} --peers ${peersText} --traitors ${formatRoster(drawn.roster)}${roundTimeout}${unsafeFlag(n, t)}`;
         try {
           const facts = await runOnCluster(peers, { ...base, order: drawn.order });
           const result = summarize(facts);

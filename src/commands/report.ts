@@ -13,7 +13,7 @@ const FLAGS: FlagSpec = {
 
 export const reportHelp = helpText(
   'byzantine report LOG_DIR [--run RUN_ID] --out FILE.html',
-  "Writes one self-contained HTML file (no network needed to view it) from the generals' JSON-lines\nlogs (general_<id>_events.jsonl) in LOG_DIR: a local, client or compose run alike. It shows the\nroster, a Lamport diagram of every batch with the lies in red, each lieutenant's EIG tree and how\nits majority votes resolved (SM: its signed chains, V and choice(V)), the decisions with\nIC1/IC2, and the counts.\nExit status: 0 written, 2 bad input (no logs, unknown run).",
+  "Writes one self-contained HTML file (no network needed to view it) from the generals' JSON-lines\nlogs (general_<id>_events.jsonl) in LOG_DIR: a local, client or compose run alike. It shows the\nroster, a Lamport diagram of every batch with the lies in red, each lieutenant's EIG tree and how\nits majority votes resolved (SM: its signed chains, V and choice(V); King: every general's x phase\nby phase, each phase's king), the decisions with IC1/IC2, and the counts.\nExit status: 0 written, 2 bad input (no logs, unknown run).",
   FLAGS,
   '\nexample:\n  byzantine local --generals 10 --traitors 3,4,7 --t 3 --log-dir logs\n  byzantine report logs --out report.html',
 );

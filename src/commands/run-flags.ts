@@ -4,7 +4,7 @@ import type { FlagSpec } from './flags.js';
 export const ALGORITHM_FLAG: FlagSpec = {
   algorithm: {
     type: 'string',
-    help: 'om: oral messages, needs N > 3t; sm: signed messages, needs only N >= t+2 (and keys)',
+    help: 'om: oral messages, needs N > 3t; sm: signed messages, needs only N >= t+2 (and keys); king: the King algorithm, N > 3t, t+1 phases of n^2 messages',
     default: 'om',
   },
 };
@@ -20,8 +20,8 @@ export const RUN_FLAGS: FlagSpec = {
   order: { type: 'string', help: "the commander's order: ATTACK or RETREAT", default: 'ATTACK' },
   t: {
     type: 'string',
-    help: 'traitors tolerated: the depth of OM(t) or SM(t)',
-    default: 'floor((N-1)/3) for om, N-2 for sm',
+    help: 'traitors tolerated: the depth of OM(t) or SM(t), or King with t+1 phases',
+    default: 'floor((N-1)/3) for om and king, N-2 for sm',
   },
   'round-timeout': {
     type: 'string',

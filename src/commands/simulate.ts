@@ -21,18 +21,23 @@ const FLAGS: FlagSpec = {
 
 export const simulateHelp = helpText(
   'byzantine simulate [flags]',
-  `Runs OM(t) or SM(t) among N generals in this one process over an in-memory network: same flags and
-output as \`local\`. Under --algorithm sm every order and relay is a chain of Ed25519 signatures made
-with fresh keys for the run; a traitor cannot forge one, so a tampered relay
-is caught and ignored. Without --t, t is the most N tolerates: floor((N-1)/3) for om, N-2 for sm.`,
+  `Runs OM(t), SM(t) or King among N generals in this one process over an in-memory network: same
+flags and output as \`local\`. Under --algorithm sm every order and relay is a chain of Ed25519
+signatures made with fresh keys for the run; a traitor cannot forge one, so a tampered relay is
+caught and ignored. Under --algorithm king every general, the commander too, plays t+1 phases of
+three rounds (value, propose, the king's value), with n(n-1) messages a round: hundreds of generals
+are fine. Without --t, t is the most N tolerates: floor((N-1)/3) for om and king, N-2 for sm.`,
   FLAGS,
   `\n${STRATEGY_HELP}\n  Under sm a traitor signs what it sends: as commander it really signs the value the strategy
   picks; relaying, the other value is a tampered chain that receivers detect; silent withholds.
 
 ${REPEAT_HELP.simulate}
 
-example (agrees under SM; OM(2) cannot even be run with 4 generals):
-  byzantine simulate --algorithm sm --generals 4 --t 2 --traitors 0:equivocate,3:flip`,
+examples:
+  byzantine simulate --algorithm sm --generals 4 --t 2 --traitors 0:equivocate,3:flip
+      agrees under SM; OM(2) cannot even be run with 4 generals
+  byzantine simulate --algorithm king --generals 100 --t 33 --traitors 0:equivocate,1:silent,2:flip
+      King among 100 generals: 676,665 messages, where OM(33) would need 1.1e65 values`,
 );
 
 export function simulateCommand(argv: readonly string[]): number | Promise<number> {

@@ -4,6 +4,7 @@ import type { Shape } from '../check/cases.js';
 import { maximumTraitors } from '../core/algorithm.js';
 import {
   algorithmSchema,
+  boundByThirds,
   ConfigError,
   type FlagValues,
   flagProblems,
@@ -75,7 +76,7 @@ const label = (key: string) =>
 
 /**
  * Every (n, t) in the ranges. Without --t, t is the largest that n tolerates under the algorithm.
- * A pair with t > n-2 is not a run and is skipped; under OM a pair with n <= 3t needs
+ * A pair with t > n-2 is not a run and is skipped; under OM and King a pair with n <= 3t needs
  * --allow-unsafe: in a range it is skipped (and said so) without it, and when every pair is unsafe
  * the whole check is refused. Under SM every pair with n >= t+2 is safe.
  */
@@ -104,7 +105,7 @@ export function parseCheckConfig(flags: FlagValues): CheckConfig {
         skipped.push(`n=${n} t=${t}: t must be at most n-2=${n - 2}`);
         continue;
       }
-      if (c.algorithm === 'om' && n <= 3 * t && !c.allowUnsafe) {
+      if (boundByThirds(c.algorithm) && n <= 3 * t && !c.allowUnsafe) {
         unsafe.push([n, t]);
         skipped.push(`n=${n} t=${t}: n <= 3t; add --allow-unsafe to sweep it`);
         continue;
@@ -120,7 +121,7 @@ export function parseCheckConfig(flags: FlagValues): CheckConfig {
     const [n, t] = unsafe[0] ?? [];
     problems.push(
       n !== undefined && t !== undefined
-        ? `--t: ${unsafeBoundMessage(n, t)}`
+        ? `--t: ${unsafeBoundMessage(n, t, c.algorithm)}`
         : `--generals/--t: no (n, t) pair to check: ${skipped.join('; ')}`,
     );
   }

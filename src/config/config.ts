@@ -2,9 +2,11 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALGORITHMS, type Algorithm, maximumTraitors } from '../core/algorithm.js';
+import { MAX_VALUES_PER_LIEUTENANT, valuesPerLieutenant } from '../core/om/counts.js';
 import { type Order, Order as Orders } from '../core/order.js';
 import { parseStrategy, type Strategy, StrategyParseError } from '../core/strategy.js';
 import { VALUE_LINES, type ValueLines } from '../log/general-log.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/progress-log.js';
 import { type GeneralFaults, hasFaults, parseDropList, parseFaultFlags } from './faults.js';
 
 /**
@@ -120,7 +122,7 @@ export const algorithmSchema = z
   .string()
   .trim()
   .transform((s) => s.toLowerCase())
-  .refine((s): s is Algorithm => (ALGORITHMS as readonly string[]).includes(s), 'expected om or sm')
+  .refine((s): s is Algorithm => (ALGORITHMS as readonly string[]).includes(s), 'expected om, sm or king')
   .transform((s) => s as Algorithm);
 
 const onOff = (what: string) =>
@@ -164,6 +166,11 @@ export interface GeneralConfig {
   readonly auth: GeneralAuth;
   /** How batches travel to peers: one long-lived stream each (the default), or a unary call each. */
   readonly peerCalls: PeerCalls;
+  /** Progress on stdout: text (the default) or json, and how much of it. */
+  readonly logFormat: LogFormat;
+  readonly logLevel: LogLevel;
+  /** The Prometheus endpoint's port (0: a free one); absent: no endpoint. */
+  readonly metricsPort?: number;
 }
 
 export const PEER_CALLS = ['stream', 'unary'] as const;
@@ -172,6 +179,13 @@ export type PeerCalls = (typeof PEER_CALLS)[number];
 /** An optional env var where empty means unset. */
 const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+/** One of `names`, whatever its case or surrounding spaces. */
+const oneOf = <const T extends readonly [string, ...string[]]>(names: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(names, { message: `expected ${names.slice(0, -1).join(', ')} or ${names.at(-1)}` }),
+  );
 
 const generalEnvSchema = z
   .object({
@@ -189,6 +203,9 @@ const generalEnvSchema = z
     FAULT_DROP_TO: z.string().default(''),
     AUTH: onOff('mutual TLS between generals and with the client').default(true),
     PEER_CALLS: z.enum(PEER_CALLS, { message: `expected ${PEER_CALLS.join(' or ')}` }).default('stream'),
+    LOG_FORMAT: oneOf(LOG_FORMATS).default('text'),
+    LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+    METRICS_PORT: unsetIfEmpty(intIn(0, 65535, 'the port of the Prometheus endpoint (0 picks a free one)')),
     PRIVATE_KEY_FILE: unsetIfEmpty(z.string().trim()),
     CERTS_DIR: unsetIfEmpty(z.string().trim()),
     PUBLIC_KEYS_DIR: unsetIfEmpty(z.string().trim()),
@@ -215,6 +232,13 @@ const generalEnvSchema = z
         code: 'custom',
         path: ['FAULT_DROP_TO'],
         message: `expected a comma list of other generals' ids (0..${env.PEERS.length - 1}, not ${env.ID}), got ${bad.map((b) => `"${b}"`).join(', ')}`,
+      });
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: `${env.METRICS_PORT} is PORT too: the metrics endpoint needs a port of its own`,
       });
     }
     if (env.ID >= env.PEERS.length && env.PEERS.length > 0) {
@@ -270,9 +294,9 @@ function traitorSource(
 }
 
 /**
- * A general's env: ID, TRAITOR (or TRAITOR_FILE), PEERS, PORT, HOST, LOG_DIR, LOG_VALUES,
- * ROUND_TIMEOUT_MS, FAULT_*, AUTH (on by default), PRIVATE_KEY_FILE and CERTS_DIR (required unless
- * AUTH=off), PEER_CALLS.
+ * A general's env: ID, TRAITOR (or TRAITOR_FILE), PEERS, PORT, HOST, LOG_DIR, LOG_VALUES, LOG_FORMAT,
+ * LOG_LEVEL, METRICS_PORT, ROUND_TIMEOUT_MS, FAULT_*, AUTH (on by default), PRIVATE_KEY_FILE and
+ * CERTS_DIR (required unless AUTH=off), PEER_CALLS.
  */
 export function parseGeneralEnv(
   env: NodeJS.ProcessEnv,
@@ -304,6 +328,9 @@ export function parseGeneralEnv(
     roundTimeoutMs: e.ROUND_TIMEOUT_MS,
     valueLines: e.LOG_VALUES,
     peerCalls: e.PEER_CALLS,
+    logFormat: e.LOG_FORMAT,
+    logLevel: e.LOG_LEVEL,
+    ...(e.METRICS_PORT === undefined ? {} : { metricsPort: e.METRICS_PORT }),
     auth:
       e.AUTH && e.PRIVATE_KEY_FILE !== undefined && e.CERTS_DIR !== undefined
         ? { mode: 'on', keyFile: e.PRIVATE_KEY_FILE, certsDir: e.CERTS_DIR }
@@ -325,9 +352,26 @@ function generalFaults(
   return hasFaults(faults) ? { faults } : {};
 }
 
-/** The bound of OM(t): n > 3t, explained. */
-export function unsafeBoundMessage(n: number, t: number): string {
-  return `n=${n} generals cannot tolerate t=${t} traitors with oral messages: OM(t) needs n > 3t (here 3t=${3 * t}), because with n <= 3t a traitor can make a loyal lieutenant unable to tell a lying commander from a lying lieutenant. Use t <= ${Math.max(0, Math.floor((n - 1) / 3))}, more generals, or --allow-unsafe to run it anyway and see the guarantee fail`;
+/** The bound of OM(t) and King, both unsigned: n > 3t, explained. */
+export function unsafeBoundMessage(n: number, t: number, algorithm: Algorithm = 'om'): string {
+  const name = algorithm === 'king' ? 'King(t)' : 'OM(t)';
+  return `n=${n} generals cannot tolerate t=${t} traitors with oral messages: ${name} needs n > 3t (here 3t=${3 * t}), because with n <= 3t a traitor can make a loyal lieutenant unable to tell a lying commander from a lying lieutenant. Use t <= ${Math.max(0, Math.floor((n - 1) / 3))}, more generals, or --allow-unsafe to run it anyway and see the guarantee fail`;
+}
+
+/** n > 3t binds the unsigned algorithms, OM(t) and King; SM(t) needs only n >= t+2. */
+export const boundByThirds = (algorithm: Algorithm | undefined) => algorithm === 'om' || algorithm === 'king';
+
+/**
+ * The deepest t a run may ask for: OM's messages grow as n^t, so 20 already bounds it far beyond
+ * what any machine holds; King's grow as n^2 per phase, so t is bounded only by n <= 200 > 3t.
+ */
+export const MAX_T = { om: 20, sm: 20, king: 66 } as const satisfies Record<Algorithm, number>;
+
+function checkDepth(t: number, algorithm: Algorithm | undefined, problems: string[]): void {
+  if (algorithm === undefined || t <= MAX_T[algorithm]) return;
+  problems.push(
+    `--t: expected the number of traitors to tolerate, an integer 0..${MAX_T[algorithm]} under ${algorithm} (0..${MAX_T.king} under king, whose messages grow as n^2, not n^t)`,
+  );
 }
 
 export const flagText = {
@@ -368,8 +412,9 @@ interface Shape {
   readonly algorithm: Algorithm | undefined;
 }
 
-/** SM(t) works for any n >= t+2; the n > 3t bound is OM's alone. */
+/** SM(t) works for any n >= t+2; the n > 3t bound is OM's and King's. */
 function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: string[]): void {
+  checkDepth(t, algorithm, problems);
   for (const id of roster.keys()) {
     if (id >= n) problems.push(`--traitors: general ${id} is out of range: ids are 0..${n - 1}`);
   }
@@ -377,9 +422,14 @@ function checkShape({ n, t, roster, allowUnsafe, algorithm }: Shape, problems: s
     problems.push(
       `--t: ${t} is too deep for ${n} generals: t must be at most n-2=${n - 2} (SM(t) needs n >= t+2, a commander, t traitors and one loyal lieutenant)`,
     );
-  } else if (algorithm === 'om' && n <= 3 * t && !allowUnsafe) {
+  } else if (boundByThirds(algorithm) && n <= 3 * t && !allowUnsafe) {
     problems.push(
-      `--t: ${unsafeBoundMessage(n, t)}; or --algorithm sm, which signed messages make safe for any n >= t+2`,
+      `--t: ${unsafeBoundMessage(n, t, algorithm)}; or --algorithm sm, which signed messages make safe for any n >= t+2`,
+    );
+  }
+  if (algorithm === 'om' && t <= n - 2 && valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) {
+    problems.push(
+      `--t: OM(${t}) among ${n} generals means ${valuesPerLieutenant(n, t).toLocaleString('en-US')} values per lieutenant, each a node of its EIG tree in memory; a general holds at most ${MAX_VALUES_PER_LIEUTENANT.toLocaleString('en-US')}: use a smaller t, or --algorithm king, whose messages grow as n^2 per phase`,
     );
   }
 }
@@ -401,7 +451,7 @@ const clientSchema = z.object({
   key: unsetIfEmpty(z.string().trim()),
   certs: unsetIfEmpty(z.string().trim()),
   order: orderSchema,
-  t: intIn(0, 20, 'the number of traitors to tolerate'),
+  t: intIn(0, MAX_T.king, 'the number of traitors to tolerate'),
   peers: peersSchema,
   traitors: z.string().default(''),
   timeout: intIn(1, 3_600_000, 'the run timeout in ms').optional(),
@@ -503,7 +553,7 @@ const runSchema = z.object({
   algorithm: algorithmSchema.default('om'),
   auth: onOff('mutual TLS with an ephemeral cluster CA').default(true),
   generals: intIn(2, 200, 'the number of generals').default(10),
-  t: intIn(0, 20, 'the number of traitors to tolerate').optional(),
+  t: intIn(0, MAX_T.king, 'the number of traitors to tolerate').optional(),
   order: orderSchema.default(Orders.ATTACK),
   traitors: z.string().default(''),
   basePort: intIn(1024, 65000, 'the first port').optional(),
@@ -514,7 +564,17 @@ const runSchema = z.object({
   allowUnsafe: z.boolean().default(false),
 });
 
-/** Flags of `local` and `simulate`. Without --t, t is the most that n generals tolerate under the algorithm. */
+/**
+ * The t a run takes when none is given: the most the algorithm tolerates among n generals, and for
+ * OM no deeper than a general can hold in memory (n=19 tolerates 6, but holds 5).
+ */
+export function defaultTraitors(algorithm: Algorithm, n: number): number {
+  let t = maximumTraitors(algorithm, n);
+  if (algorithm === 'om') while (t > 0 && valuesPerLieutenant(n, t) > MAX_VALUES_PER_LIEUTENANT) t--;
+  return t;
+}
+
+/** Flags of `local` and `simulate`. Without --t, t is defaultTraitors: the most n generals tolerate (and hold). */
 export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed): LocalConfig {
   const parsed = runSchema.safeParse(flags);
   const problems = flagProblems(flags);
@@ -530,7 +590,7 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   const tParsed = runSchema.shape.t.safeParse(flags.t);
   const algorithm = runSchema.shape.algorithm.safeParse(flags.algorithm).data;
   if (n !== undefined && tParsed.success) {
-    const t = tParsed.data ?? maximumTraitors(algorithm ?? 'om', n);
+    const t = tParsed.data ?? defaultTraitors(algorithm ?? 'om', n);
     const allowUnsafe = flags.allowUnsafe === true;
     checkShape({ n, t, roster: traitors.roster, allowUnsafe, algorithm }, problems);
     const basePort = runSchema.shape.basePort.safeParse(flags.basePort).data;
@@ -543,7 +603,7 @@ export function parseRunConfig(flags: FlagValues, seed: SeedSource = freshSeed):
   const c = parsed.data;
   return {
     n: c.generals,
-    t: c.t ?? maximumTraitors(c.algorithm, c.generals),
+    t: c.t ?? defaultTraitors(c.algorithm, c.generals),
     algorithm: c.algorithm,
     auth: c.auth,
     order: c.order,

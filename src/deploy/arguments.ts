@@ -76,7 +76,9 @@ commands below work as typed, for any user, root included. An existing .env keep
 one that sets UID or GID to other ids is refused, with what to change.
 
 Traitors: OM(t), the client's default, needs N > 3t; \`--algorithm sm\` on the client (signed
-messages) tolerates any t up to N-2. The generator notes the bound in the file; the client enforces it.
+messages) tolerates any t up to N-2; \`--algorithm king\` (the King algorithm) needs N > 3t like OM,
+but its messages grow as N^2 per phase, not N^t, so it runs where OM cannot (say 31 generals, t=10).
+The generator notes the bound in the file; the client enforces it.
 
 Examples:
   npx tsx generate-compose.ts 10 3,4,7

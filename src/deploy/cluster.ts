@@ -38,6 +38,9 @@ export const CLUSTER_DEFAULTS = {
   roundTimeoutMs: 1000,
   image: 'byzantine-generals:latest',
   port: 50051,
+  /** Each general's Prometheus endpoint (METRICS_PORT), reachable inside the cluster only. */
+  metricsPort: 9464,
+  metricsPath: '/metrics',
   /** Where a general writes its logs inside its container. */
   containerLogDir: '/app/logs',
   /** CERTS_DIR inside every container: ca.pem and certs.pem. */
@@ -148,6 +151,7 @@ export function generalEnvironment(
     PORT: `${CLUSTER_DEFAULTS.port}`,
     ROUND_TIMEOUT_MS: `${cluster.roundTimeoutMs}`,
     LOG_DIR: CLUSTER_DEFAULTS.containerLogDir,
+    METRICS_PORT: `${CLUSTER_DEFAULTS.metricsPort}`,
     ...credentialsEnvironment(cluster, { PRIVATE_KEY_FILE: keyFile }),
   };
 }
@@ -162,6 +166,13 @@ function credentialsEnvironment(
 ): { [name: string]: string } {
   return cluster.credentials ? { ...key, CERTS_DIR: CLUSTER_DEFAULTS.containerCertsDir } : { AUTH: 'off' };
 }
+
+/** The conventional scrape annotations: labels in compose and Swarm, pod annotations in Kubernetes. */
+export const METRICS_ANNOTATIONS = {
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': `${CLUSTER_DEFAULTS.metricsPort}`,
+  'prometheus.io/path': CLUSTER_DEFAULTS.metricsPath,
+} as const;
 
 /** The probe every target runs in a general's container: the gRPC health service, with its own credentials. */
 export const HEALTH_PROBE = ['node', '/app/dist/src/healthcheck.js'] as const;

@@ -16,6 +16,7 @@ import {
   generalIds,
   generalName,
   HEALTH_PROBE,
+  METRICS_ANNOTATIONS,
   peersOf,
   rosterOf,
 } from './cluster.js';
@@ -94,6 +95,10 @@ export function buildComposeModel(cluster: Cluster): YamlMapping {
       // theirs (see docs/docker.md).
       user: COMPOSE_USER,
       environment: generalEnvironment(cluster, id, peers, secretPathOf(secret)),
+      // Metrics exposed to the private network, never published; the labels tell a Prometheus that
+      // discovers containers (docker_sd_configs) what to scrape: see docs/observability.md.
+      expose: [`${CLUSTER_DEFAULTS.metricsPort}`],
+      labels: { ...METRICS_ANNOTATIONS },
       // Its own private key only (a secret), and the public certificates read-only.
       volumes: cluster.credentials ? [logsVolume, CERTS_VOLUME] : [logsVolume],
       ...(cluster.credentials ? { secrets: [secret] } : {}),
@@ -156,7 +161,8 @@ function headerOf(cluster: Cluster): string[] {
     '',
     `${generals} generals, one container each (general-0 is the commander); traitors: ${traitorText}.`,
     `Round timeout ${cluster.roundTimeoutMs} ms. No ports are published: everything talks on the`,
-    `private network '${COMPOSE_SETTINGS.network}'.`,
+    `private network '${COMPOSE_SETTINGS.network}', where each general serves Prometheus metrics on`,
+    `port ${CLUSTER_DEFAULTS.metricsPort} at ${CLUSTER_DEFAULTS.metricsPath} (labels prometheus.io/*; docs/observability.md).`,
     '',
     ...(cluster.credentials
       ? [
@@ -171,8 +177,9 @@ function headerOf(cluster: Cluster): string[] {
           'network can speak for any general or for the client.',
         ]),
     '',
-    '  docker compose up -d',
+    '  docker compose up -d       # or without -d, to follow each general joining, closing rounds, deciding',
     `  docker compose run client --order ATTACK --t ${exampleT(cluster)}`,
+    '  docker compose logs general-1   # what general 1 printed: its progress, a line per event',
     '  ls logs/                   # general_<id>_intermediate.log, general_<id>_events.jsonl',
     '  docker compose down',
     ...boundNote(cluster),

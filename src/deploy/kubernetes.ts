@@ -37,6 +37,7 @@ import {
   exampleT,
   generalIds,
   HEALTH_PROBE,
+  METRICS_ANNOTATIONS,
   peersOf,
   rosterOf,
   traitorValueOf,
@@ -201,9 +202,14 @@ function generalContainer(cluster: Cluster): IContainer {
       { name: 'PORT', value: `${CLUSTER_DEFAULTS.port}` },
       { name: 'ROUND_TIMEOUT_MS', value: `${cluster.roundTimeoutMs}` },
       { name: 'LOG_DIR', value: CLUSTER_DEFAULTS.containerLogDir },
+      { name: 'METRICS_PORT', value: `${CLUSTER_DEFAULTS.metricsPort}` },
       ...credentialsEnv(cluster, { name: 'PRIVATE_KEY_FILE', value: KUBERNETES_PATHS.generalKey }),
     ],
-    ports: [{ name: 'grpc', containerPort: CLUSTER_DEFAULTS.port, protocol: 'TCP' }],
+    ports: [
+      { name: 'grpc', containerPort: CLUSTER_DEFAULTS.port, protocol: 'TCP' },
+      // Named for scraping, with the pod's prometheus.io annotations: see docs/observability.md.
+      { name: 'metrics', containerPort: CLUSTER_DEFAULTS.metricsPort, protocol: 'TCP' },
+    ],
     readinessProbe: healthProbe(5, 5),
     livenessProbe: healthProbe(10, 30),
     resources,
@@ -236,7 +242,7 @@ export function generalsStatefulSet(cluster: Cluster): IStatefulSet {
       podManagementPolicy: 'Parallel',
       selector: { matchLabels: labelsOf('general') },
       template: {
-        metadata: { labels: labelsOf('general') },
+        metadata: { labels: labelsOf('general'), annotations: { ...METRICS_ANNOTATIONS } },
         spec: {
           // The generals never talk to the Kubernetes API: no token to steal.
           automountServiceAccountToken: false,

@@ -23,6 +23,7 @@ import {
   generalIds,
   generalName,
   HEALTH_PROBE,
+  METRICS_ANNOTATIONS,
   peersOf,
   rosterOf,
 } from './cluster.js';
@@ -92,6 +93,9 @@ function generalService(cluster: Cluster, id: number, peers: string): YamlMappin
     image: cluster.image,
     command: ['general'],
     environment: generalEnvironment(cluster, id, peers, `${SWARM_SETTINGS.secretsDir}/${secret}`),
+    // Every port of a task is reachable on the overlay network; the labels tell a Prometheus that
+    // discovers Swarm tasks (dockerswarm_sd_configs) what to scrape: see docs/observability.md.
+    labels: { ...METRICS_ANNOTATIONS },
     // A volume on whichever node runs the task: `docker service logs` shows what the general prints,
     // the files hold its full log (docs/scale-out.md says how to gather them for `byzantine report`).
     volumes: [`${SWARM_SETTINGS.logsVolume}:${CLUSTER_DEFAULTS.containerLogDir}`],

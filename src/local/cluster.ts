@@ -156,6 +156,12 @@ export class LocalCluster {
       const child = spawn(process.execPath, [...entry.nodeArgs, entry.file, 'general'], {
         env: {
           ...process.env,
+          // What the launcher reads of their stdout is a tail for people, and one metrics port
+          // cannot serve N generals: a LOG_LEVEL, LOG_FORMAT or METRICS_PORT exported for other
+          // tools must not reach them (spec.env may still set them, as the bench does).
+          LOG_FORMAT: 'text',
+          LOG_LEVEL: 'info',
+          METRICS_PORT: '',
           ...spec.env,
           ID: String(id),
           TRAITOR: strategy === undefined ? '' : formatStrategy(strategy),

@@ -2,8 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lettersOf, type Order, type Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
-import type { Batch, Lie, RoundOutcome } from '../core/run/types.js';
+import type { Batch, KingConclusion, KingRoundKind, Lie, RoundOutcome } from '../core/run/types.js';
+import type { GeneralMetrics } from '../metrics/general-metrics.js';
 import { LineSink } from './line-sink.js';
+import { loggable } from './loggable.js';
+import type { ProgressLog } from './progress-log.js';
 
 export function intermediateLogPath(logDir: string, id: number): string {
   return join(logDir, `general_${id}_intermediate.log`);
@@ -16,14 +19,6 @@ export function eventLogPath(logDir: string, id: number): string {
 const pathText = (path: Path) => path.join('>');
 
 /**
- * What goes into a line of the human log may come from a caller: a line break or other control
- * character is written as an escape, so that nobody can forge a line of their own.
- */
-export function loggable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
  * How the intermediate log shows received values: a line per value (`all`), a line per batch with
  * its values as letters in canonical path order (`batch`), or `auto`: a line per value unless a
  * lieutenant holds more than PER_VALUE_LIMIT values in the run (n=31, t=3 holds 22,766, and a line
@@ -33,20 +28,38 @@ export const VALUE_LINES = ['auto', 'all', 'batch'] as const;
 export type ValueLines = (typeof VALUE_LINES)[number];
 export const PER_VALUE_LIMIT = 2000;
 
+export interface GeneralLogOptions {
+  readonly valueLines?: ValueLines;
+  readonly now?: () => Date;
+  /** Progress on stdout: a line per event a person follows. */
+  readonly progress?: ProgressLog;
+  /** Prometheus counters, when METRICS_PORT is set. */
+  readonly metrics?: GeneralMetrics;
+}
+
 /**
- * One general's two logs: `general_<id>_intermediate.log` for people (a line per value received and
- * per lie told) and `general_<id>_events.jsonl` for tools (an event per batch, round and decision).
+ * Everything a general says about its work, told once per event by the driver and the server:
+ * its two logs, `general_<id>_intermediate.log` for people (a line per value received, per batch
+ * forwarded and per lie told) and `general_<id>_events.jsonl` for tools (an event per batch, round
+ * and decision); its progress on stdout, if given; and its metrics, if given.
  */
 export class GeneralLog {
   private readonly text: LineSink;
   private readonly events: LineSink;
+  private readonly valueLines: ValueLines;
+  private readonly now: () => Date;
+  private readonly progress: ProgressLog | undefined;
+  private readonly metrics: GeneralMetrics | undefined;
 
   constructor(
     readonly logDir: string,
     readonly id: number,
-    private readonly valueLines: ValueLines = 'auto',
-    private readonly now: () => Date = () => new Date(),
+    options: GeneralLogOptions = {},
   ) {
+    this.valueLines = options.valueLines ?? 'auto';
+    this.now = options.now ?? (() => new Date());
+    this.progress = options.progress;
+    this.metrics = options.metrics;
     mkdirSync(logDir, { recursive: true, mode: 0o777 });
     this.text = new LineSink(intermediateLogPath(logDir, id));
     this.events = new LineSink(eventLogPath(logDir, id));
@@ -69,10 +82,45 @@ export class GeneralLog {
     this.event('auth-off', { message });
   }
 
-  /** A RunAlgorithm or ResetLog refused for its auth (unsigned, bad signature, stale, replayed). */
-  controlRefused(method: string, reason: string, message: string): void {
+  /**
+   * A request refused, and why: RunAlgorithm or ResetLog from a caller that is not the client, a
+   * run that cannot be joined, a run id that is unknown.
+   */
+  requestRefused(method: string, reason: string, message: string): void {
     this.line(`${method} REFUSED ${reason}: ${message}`);
-    this.event('control-refused', { method, reason, message });
+    const control = method === 'RunAlgorithm' || method === 'ResetLog';
+    this.event(control ? 'control-refused' : 'request-refused', { method, reason, message });
+    this.progress?.requestRefused(method, reason, message);
+    this.metrics?.requestRefused(method, reason);
+  }
+
+  /**
+   * A stream to peer `peer` broke (and is being reopened); `graceful` when the peer ended it, as a
+   * peer that stops does: on stdout that is news, not trouble.
+   */
+  peerTrouble(message: string, peer: number, graceful = false): void {
+    this.line(`general ${this.id}: ${message}`);
+    this.event('peer-trouble', { message, peer, graceful });
+    this.progress?.peerTrouble(message, peer, graceful);
+  }
+
+  /** A stream to peer `peer` that had broken is open again. */
+  peerBack(message: string, peer: number): void {
+    this.line(`general ${this.id}: ${message}`);
+    this.event('peer-back', { message, peer });
+    this.progress?.peerBack(message, peer);
+  }
+
+  /** What ends the general (an injected crash): in the log and, as an error, on stdout. */
+  fatal(message: string): void {
+    this.line(`general ${this.id}: ${message}`);
+    this.event('fatal', { message });
+    this.progress?.fatal(message);
+  }
+
+  /** The commander's part in a run is done: its order answered by `delivered` of the lieutenants. */
+  orderDelivered(run: string, order: Order, delivered: number, lieutenants: number): void {
+    this.progress?.orderDelivered(run, order, delivered, lieutenants);
   }
 
   runStarted(
@@ -84,6 +132,8 @@ export class GeneralLog {
       `run=${run} start algorithm=${fields.algorithm} n=${fields.n} t=${fields.t} strategy=${fields.strategy}${order}`,
     );
     this.event('run-started', { run, ...fields });
+    this.progress?.joined(run, fields);
+    this.metrics?.runJoined(fields.algorithm);
   }
 
   /** Whether a run with `valuesPerLieutenant` values gets a line per value. */
@@ -124,6 +174,69 @@ export class GeneralLog {
       values: letters,
       ...(chains === undefined ? {} : { chains: chains.map((c) => c.signers.join('.')) }),
     });
+    this.progress?.batchReceived(run, round, from, values.length);
+    this.metrics?.batchReceived(values.length);
+  }
+
+  /**
+   * King: one message received, a line each (`value=ATTACK`, `propose=none`, `king=RETREAT`), and
+   * the same `batch-received` event as OM's (values empty for propose(none)).
+   */
+  kingMessage(run: string, round: number, from: number, kind: KingRoundKind, value: Order | undefined): void {
+    this.text.add(
+      `${this.now().toISOString()} run=${run} round=${round} from=${from} ${kind}=${value ?? 'none'}`,
+    );
+    this.event('batch-received', {
+      run,
+      round,
+      from,
+      to: this.id,
+      values: value === undefined ? '' : lettersOf([value]),
+    });
+    this.progress?.batchReceived(run, round, from, value === undefined ? 0 : 1);
+    this.metrics?.batchReceived(value === undefined ? 0 : 1);
+  }
+
+  /**
+   * King: what one round did to x, a line for people (the counts c or P against n-t and t, the
+   * king's value) and a `king-round` event with the same facts, from which a report rebuilds the phases.
+   */
+  kingRound(run: string, conclusion: KingConclusion, n: number, t: number): void {
+    const c = conclusion;
+    const at = `run=${run} round=${c.round}${c.phase === 0 ? '' : ` phase=${c.phase}`}`;
+    const counts = (letter: string, tally: Tally) =>
+      `${letter}(ATTACK)=${tally.attack} ${letter}(RETREAT)=${tally.retreat}`;
+    let text: string;
+    switch (c.kind) {
+      case 'order':
+        text = `order: ${c.heard === null ? 'nothing arrived, read as RETREAT' : `heard ${c.heard}`} -> x=${c.x}`;
+        break;
+      case 'value':
+        text = `value: ${counts('c', c.counts)} (n-t=${n - t}) -> ${c.proposal === null ? 'propose(none)' : `propose ${c.proposal}`}`;
+        break;
+      case 'propose': {
+        const over = c.counts.attack > t ? 'P(ATTACK)' : c.counts.retreat > t ? 'P(RETREAT)' : undefined;
+        const why = over === undefined ? `neither > t=${t}: x stays ${c.x}` : `${over} > t=${t}: x=${c.x}`;
+        text = `propose: ${counts('P', c.counts)}; ${why}`;
+        break;
+      }
+      case 'king': {
+        const sent =
+          c.king === this.id
+            ? 'this general is the king'
+            : `king ${c.king} sent ${c.heard ?? 'nothing (read as RETREAT)'}`;
+        const why =
+          c.king === this.id
+            ? `keeps x=${c.x}`
+            : c.kept
+              ? `P(x)=${c.support} >= n-t=${n - t}: keeps x=${c.x}`
+              : `P(x)=${c.support} < n-t=${n - t}: x=${c.x} (the king's)`;
+        text = `king: ${sent}; ${why}`;
+        break;
+      }
+    }
+    this.line(`${at} ${text}`);
+    this.event('king-round', { run, ...c });
   }
 
   /** SM: values of an accepted batch whose chain did not verify, ignored (a forgery caught). */
@@ -138,15 +251,41 @@ export class GeneralLog {
       );
     }
     this.event('chains-ignored', { run, round: batch.round, from: batch.sender, to: this.id, chains });
+    this.progress?.chainsIgnored(run, batch.round, batch.sender, positions.length);
+    this.metrics?.valuesIgnoredBy(positions.length);
   }
 
   batchRejected(run: string, round: number, from: number, code: string, message: string): void {
     this.line(`run=${run} round=${round} from=${from} REJECTED ${code}: ${message}`);
     this.event('batch-rejected', { run, round, from, to: this.id, code, message });
+    this.progress?.batchRejected(run, round, from, code, message);
+    this.metrics?.batchRejected(code);
   }
 
-  batchSent(run: string, round: number, to: number, values: readonly Order[], error?: string): void {
-    if (error !== undefined) this.line(`run=${run} round=${round} to=${to} SEND FAILED: ${error}`);
+  /**
+   * A batch this general sent, once its receiver answered: a line saying so (ISSUED for the
+   * commander's order in round 0, FORWARDED for a lieutenant's relay), with each value and the
+   * path its receiver holds it under when `paths` is given (where the run's values get a line
+   * each), else the count alone; or, given an `error`, SEND FAILED with why.
+   */
+  batchSent(
+    run: string,
+    round: number,
+    to: number,
+    values: readonly Order[],
+    error?: string,
+    paths?: () => readonly Path[],
+  ): void {
+    const count = `${values.length} value${values.length === 1 ? '' : 's'}`;
+    const prefix = `${this.now().toISOString()} run=${run} round=${round} to=${to}`;
+    if (error !== undefined) {
+      this.text.add(`${prefix} SEND FAILED (${count}): ${loggable(error)}`);
+    } else {
+      const verb = round === 0 ? 'ISSUED' : 'FORWARDED';
+      this.text.add(
+        `${prefix} ${verb} ${count}${paths === undefined ? '' : `: ${valuesText(values, paths())}`}`,
+      );
+    }
     this.event('batch-sent', {
       run,
       round,
@@ -155,6 +294,8 @@ export class GeneralLog {
       values: lettersOf(values),
       ...(error === undefined ? {} : { error }),
     });
+    this.progress?.batchSent(run, round, to, values.length, error);
+    this.metrics?.batchSent(values.length, error !== undefined);
   }
 
   lies(run: string, strategy: string, lies: readonly Lie[]): void {
@@ -171,6 +312,7 @@ export class GeneralLog {
         strategy,
         lies: lies.map((l) => [l.round, l.receiver, l.path.join('.'), l.before[0], l.after?.[0] ?? '-']),
       });
+      this.metrics?.lies(lies.length);
     }
   }
 
@@ -180,11 +322,16 @@ export class GeneralLog {
       `run=${run} round=${outcome.round} closed: ${outcome.batchesReceived}/${outcome.batchesExpected} batches, ${how} (${elapsedMs.toFixed(1)} ms)`,
     );
     this.event('round-closed', { run, ...outcome, elapsedMs });
+    this.progress?.roundClosed(run, outcome, elapsedMs);
+    this.metrics?.roundClosed(outcome.timedOut, elapsedMs);
   }
 
-  decided(run: string, decision: Order, tally: Tally): void {
+  /** A lieutenant's decision, `elapsedMs` after it joined the run. */
+  decided(run: string, decision: Order, tally: Tally, elapsedMs?: number): void {
     this.line(`run=${run} DECISION ${decision} (ATTACK ${tally.attack}, RETREAT ${tally.retreat})`);
     this.event('decided', { run, decision, tally });
+    this.progress?.decided(run, decision, tally, elapsedMs);
+    this.metrics?.decided(decision);
   }
 
   /** An injected fault acting (crash, delay, drop): a FAULT line and a `fault` event. */
@@ -196,6 +343,7 @@ export class GeneralLog {
   ): void {
     this.line(`run=${run} FAULT ${kind}: ${text}`);
     this.event('fault', { run, fault: kind, ...fields });
+    this.progress?.fault(run, kind, text);
   }
 
   async reset(): Promise<string[]> {
@@ -203,13 +351,15 @@ export class GeneralLog {
     return this.files;
   }
 
-  /** Resolves once everything logged so far is on disk. */
+  /** Resolves once everything logged so far is on disk (and on stdout). */
   async flush(): Promise<void> {
-    await Promise.all([this.text.flush(), this.events.flush()]);
+    await Promise.all([this.text.flush(), this.events.flush(), this.progress?.flush()]);
   }
 
   close(): Promise<void> {
-    return Promise.all([this.text.close(), this.events.close()]).then(() => undefined);
+    return Promise.all([this.text.close(), this.events.close(), this.progress?.flush()]).then(
+      () => undefined,
+    );
   }
 
   private line(text: string): void {
@@ -219,4 +369,13 @@ export class GeneralLog {
   private event(type: string, fields: Record<string, unknown>): void {
     this.events.add(JSON.stringify({ ts: this.now().toISOString(), general: this.id, type, ...fields }));
   }
+}
+
+/** `0>1>3=ATTACK 0>2>3=RETREAT ...`: each value with the path its receiver holds it under. */
+function valuesText(values: readonly Order[], paths: readonly Path[]): string {
+  let out = '';
+  for (let i = 0; i < values.length; i++) {
+    out += `${i === 0 ? '' : ' '}${pathText(paths[i] ?? [])}=${values[i]}`;
+  }
+  return out;
 }

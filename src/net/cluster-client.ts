@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import type { Algorithm } from '../core/algorithm.js';
+import { type Algorithm, lastRoundOf } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import type { GeneralReport, Roster, RunFacts } from '../run/result.js';
@@ -10,6 +11,7 @@ import type { GetDecisionResponse__Output } from './generated/byzantine/v1/GetDe
 import type { RunAlgorithmResponse__Output } from './generated/byzantine/v1/RunAlgorithmResponse.js';
 import { checkHealth } from './health.js';
 import type { PeerClients } from './peers.js';
+import { phaseFromWire } from './phase-wire.js';
 import { toOrder, WireOrder, wireAlgorithm } from './proto.js';
 
 export interface RunRequest {
@@ -35,7 +37,11 @@ export interface RunRequest {
   readonly onLieutenantsJoined?: ((runId: string, joined: number[], waitMs: number) => void) | undefined;
 }
 
-const JOIN_DEADLINE_MS = 5000;
+/**
+ * A join is cheap, but every general opens its streams to every peer as it joins: among 100 generals
+ * on a small machine that is ten thousand TLS handshakes at once, so the bound grows with n.
+ */
+export const joinDeadlineMs = (n: number): number => 5000 + 250 * n;
 /** Slack past (t+1) round deadlines for the generals' own work and the replies. */
 const DECISION_SLACK_MS = 5000;
 
@@ -77,6 +83,8 @@ export async function waitForGenerals(
   const failures = new Map<number, string>();
   const ready = new Set<number>();
   const reportEvery = setInterval(() => onWait?.(ids.filter((id) => !ready.has(id))), 1000);
+  // One abort listener per general is expected, not a leak: 100 generals wait on one signal.
+  if (signal !== undefined) setMaxListeners(ids.length + 10, signal);
   try {
     await Promise.all(
       ids.map(async (id) => {
@@ -122,6 +130,8 @@ export async function runOnCluster(
 ): Promise<RunFacts> {
   const { n, t, order, roster } = request;
   const algorithm = request.algorithm ?? 'om';
+  // OM and SM run rounds 0..t, King 0..3(t+1): each round may wait out its deadline.
+  const rounds = lastRoundOf(algorithm, t) + 1;
   const started = performance.now();
   const failures = new Map<number, string>(request.unreachable ?? []);
   const timeouts: number[] = [];
@@ -140,7 +150,7 @@ export async function runOnCluster(
           order: id === COMMANDER ? WireOrder[order] : WireOrder.ORDER_UNSPECIFIED,
           roundTimeoutMs,
         },
-        JOIN_DEADLINE_MS,
+        joinDeadlineMs(n),
       );
       timeouts.push(reply.roundTimeoutMs);
     } catch (error) {
@@ -153,7 +163,7 @@ export async function runOnCluster(
   request.onLieutenantsJoined?.(
     runId,
     lieutenants.filter((id) => !failures.has(id)),
-    request.timeoutMs ?? (t + 1) * Math.max(0, ...timeouts) + DECISION_SLACK_MS,
+    request.timeoutMs ?? rounds * Math.max(0, ...timeouts) + DECISION_SLACK_MS,
   );
   await join(COMMANDER);
   if (failures.has(COMMANDER) && !request.expectFailures?.has(COMMANDER)) {
@@ -161,7 +171,7 @@ export async function runOnCluster(
   }
 
   const roundTimeout = Math.max(...timeouts);
-  const waitMs = request.timeoutMs ?? (t + 1) * roundTimeout + DECISION_SLACK_MS;
+  const waitMs = request.timeoutMs ?? rounds * roundTimeout + DECISION_SLACK_MS;
   const reports = new Map<number, GeneralReport>();
   await Promise.all(
     peers.peers.map(async (_, id) => {
@@ -183,6 +193,7 @@ export async function runOnCluster(
           valuesSent: reply.valuesSent,
           lies: reply.lies,
           ...(algorithm === 'sm' ? { valuesInvalid: reply.valuesInvalid } : {}),
+          ...(algorithm === 'king' ? { phases: (reply.phases ?? []).map(phaseFromWire) } : {}),
         });
       } catch (error) {
         failures.set(id, reason(error));

@@ -1,14 +1,20 @@
 import type * as grpc from '@grpc/grpc-js';
 
-/** A gRPC failure with an explicit status and details, for handlers to return. */
+/**
+ * A gRPC failure with an explicit status and details, for handlers to return; `reason`, a short
+ * name for why (e.g. `not-the-client`), is what the logs and metrics call it, the status's name
+ * when absent.
+ */
 export class RpcError extends Error {
   override readonly name = 'RpcError';
+  readonly reason: string | undefined;
   constructor(
     readonly code: grpc.status,
     readonly details: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly reason?: string },
   ) {
     super(details, options);
+    this.reason = options?.reason;
   }
 
   toServiceError(): Partial<grpc.ServiceError> {

@@ -31,6 +31,8 @@ export class ExchangeService {
   readonly handler: grpc.handleBidiStreamingCall<BatchEnvelope__Output, BatchAck> = (call) => {
     const caller = this.authenticated ? callerIdentity(call) : undefined;
     this.open.add(call);
+    // Headers at once: the peer learns its stream is open end to end before its first batch.
+    call.sendMetadata(new grpc.Metadata());
     const forget = () => this.open.delete(call);
     call.on('data', (envelope: BatchEnvelope__Output) => {
       const intake: Intake =
@@ -47,6 +49,11 @@ export class ExchangeService {
     call.on('error', forget);
     call.on('cancelled', forget);
   };
+
+  /** Streams from peers open now. */
+  get streamsOpen(): number {
+    return this.open.size;
+  }
 
   /** Ends every open stream: the peers see it end and reopen to another run of this general. */
   endAll(): void {

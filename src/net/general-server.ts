@@ -1,15 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import type { HealthImplementation } from 'grpc-health-check';
 import { describeIdentity, type Identity } from '../auth/identity.js';
 import type { GeneralConfig } from '../config/config.js';
 import type { Algorithm } from '../core/algorithm.js';
-import { batchSize } from '../core/om/counts.js';
+import { KingRun } from '../core/king/king-run.js';
 import { OmRun } from '../core/om/om-run.js';
 import type { Batch, GeneralSpec, ProtocolRun, RejectionCode } from '../core/run/types.js';
-import { MAX_SIGNED_BATCH, SmRun } from '../core/sm/sm-run.js';
+import { SmRun } from '../core/sm/sm-run.js';
 import { formatStrategy } from '../core/strategy.js';
 import type { GeneralLog } from '../log/general-log.js';
+import type { LiveCounts } from '../metrics/general-metrics.js';
 import { ListenError, RpcError } from './errors.js';
 import { ExchangeService, type Intake } from './exchange-service.js';
 import type { Batch__Output } from './generated/byzantine/v1/Batch.js';
@@ -19,7 +19,9 @@ import { addHealth, setServing } from './health.js';
 import { unpackValues } from './packed-values.js';
 import { PeerLinks } from './peer-links.js';
 import { MAX_MESSAGE_BYTES } from './peers.js';
+import { phaseToWire } from './phase-wire.js';
 import { byzantineProto, packageDefinition, toWire, wireAlgorithm } from './proto.js';
+import { addReflection } from './reflection.js';
 import { RunDriver } from './run-driver.js';
 import { checkRunId, type JoinRequest, joinRequest, RUN_ID_PATTERN, RUN_ID_RULE } from './run-request.js';
 import { roundReport, traceResponse, watchRunHandler } from './trace-service.js';
@@ -44,8 +46,14 @@ const STATUS_OF: Record<RejectionCode, grpc.status> = {
 
 type Handler<Req, Res> = (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
 
-/** Wraps a handler so that every failure leaves as an explicit gRPC status with details. */
-function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+/**
+ * Wraps a handler so that every failure leaves as an explicit gRPC status with details, told first
+ * to `refused` (if given) with the status's name when the error names no reason of its own.
+ */
+function unary<Req, Res>(
+  handler: Handler<Req, Res>,
+  refused?: (reason: string, details: string) => void,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => handler(call.request, call))
@@ -56,11 +64,16 @@ function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, 
             error instanceof RpcError
               ? error
               : new RpcError(grpc.status.INTERNAL, `internal error: ${String(error)}`, { cause: error });
+          refused?.(rpc.reason ?? statusName(rpc.code), rpc.details);
           callback(rpc.toServiceError());
         },
       );
   };
 }
+
+/** `NOT_FOUND` as `not-found`: a status as the logs and metrics name a reason. */
+const statusName = (code: grpc.status): string =>
+  (grpc.status[code] ?? `status-${code}`).toLowerCase().replaceAll('_', '-');
 
 /**
  * One general: the gRPC service over its runs, its peers and its logs.
@@ -87,7 +100,10 @@ export class GeneralServer {
       config.peers,
       security,
       config.id,
-      (message) => log.notice(message),
+      {
+        broke: (message, peer, graceful) => log.peerTrouble(message, peer, graceful),
+        back: (message, peer) => log.peerBack(message, peer),
+      },
       config.peerCalls,
     );
     this.server = new grpc.Server({
@@ -100,11 +116,23 @@ export class GeneralServer {
     );
     this.server.addService(byzantineProto().byzantine.v1.General.service, this.handlers());
     this.health = addHealth(this.server);
-    new ReflectionService(packageDefinition()).addToServer(this.server);
+    addReflection(this.server, packageDefinition());
   }
 
   get n(): number {
     return this.config.peers.length;
+  }
+
+  /** What the metrics read at each scrape: streams open each way, runs not finished. */
+  liveCounts(): LiveCounts {
+    return {
+      streams: () => ({ out: this.links.streamsOpen(), in: this.exchange.streamsOpen }),
+      runsInProgress: () => {
+        let running = 0;
+        for (const run of this.runs.values()) if (!run.finished) running++;
+        return running;
+      },
+    };
   }
 
   /** Binds HOST:PORT (PORT 0 picks a free port) and reports SERVING; resolves to the bound port. */
@@ -117,7 +145,6 @@ export class GeneralServer {
           return;
         }
         setServing(this.health, true);
-        this.links.openAll();
         this.log.notice(`listening on ${this.config.host}:${port}`, {
           n: this.n,
           strategy: formatStrategy(this.config.strategy),
@@ -150,13 +177,18 @@ export class GeneralServer {
     await this.log.close();
   }
 
+  /** Tells the logs that a `method` request was refused, and why. */
+  private refusal(method: string): (reason: string, details: string) => void {
+    return (reason, details) => this.log.requestRefused(method, reason, details);
+  }
+
   private handlers(): GeneralHandlers {
     return {
       RunAlgorithm: unary((request, call) => {
         this.requireClient('RunAlgorithm', call);
         const run = this.join(joinRequest(request, this.config.id, this.n));
         return { id: this.config.id, runId: run.runId, roundTimeoutMs: run.roundTimeoutMs };
-      }),
+      }, this.refusal('RunAlgorithm')),
       SendOrder: unary((request, call) => {
         const caller = this.security.mode === 'tls' ? callerIdentity(call) : undefined;
         const intake = this.intake(request, caller);
@@ -168,12 +200,15 @@ export class GeneralServer {
         const run = this.run(request.runId);
         await run.decided();
         return this.report(run);
-      }),
+      }, this.refusal('GetDecision')),
       ResetLog: unary(async (_request, call) => {
         this.requireClient('ResetLog', call);
         return { truncated: await this.log.reset() };
-      }),
-      GetTrace: unary((request) => traceResponse(this.config.id, this.run(request.runId))),
+      }, this.refusal('ResetLog')),
+      GetTrace: unary(
+        (request) => traceResponse(this.config.id, this.run(request.runId)),
+        this.refusal('GetTrace'),
+      ),
       WatchRun: watchRunHandler((runId) => {
         checkRunId(runId);
         return this.runs.get(runId);
@@ -197,8 +232,7 @@ export class GeneralServer {
     const caller = callerIdentity(call);
     if (caller?.kind === 'client') return;
     const message = `${method} is for the client's certificate; ${describeIdentity(caller)} may not call it`;
-    this.log.controlRefused(method, 'not-the-client', message);
-    throw new RpcError(grpc.status.PERMISSION_DENIED, message);
+    throw new RpcError(grpc.status.PERMISSION_DENIED, message, { reason: 'not-the-client' });
   }
 
   /** One batch, from a stream or a unary call: accepted, or the status that says why not. */
@@ -244,7 +278,7 @@ export class GeneralServer {
       throw new RpcError(STATUS_OF.unauthenticated, message);
     }
     if (run === undefined) return refuse(grpc.status.NOT_FOUND, 'unknown-run', `unknown run "${runId}"`);
-    const largest = run.algorithm === 'sm' ? MAX_SIGNED_BATCH : batchSize(this.n, run.run.spec.t);
+    const largest = run.run.largestBatch;
     if (wire.count > Math.max(1, largest)) {
       return refuse(
         grpc.status.RESOURCE_EXHAUSTED,
@@ -294,15 +328,17 @@ export class GeneralServer {
       { ...this.config.faults, crash: (round) => this.crash(round) },
     );
     this.runs.set(runId, driver);
-    // Streams that broke since the last run reopen now, before the commander's order arrives.
+    // The streams open when a general first joins a run (while its peers are all up, rather than
+    // racing their start-up), and any that broke since reopen now, before the commander's order.
     this.links.openAll();
     driver.start();
     return driver;
   }
 
-  /** OM(t), or SM(t) signing with this general's key and checking chains with every general's. */
+  /** OM(t), King, or SM(t) signing with this general's key and checking chains with every general's. */
   private protocolRun(spec: GeneralSpec, algorithm: Algorithm): ProtocolRun {
     if (algorithm === 'om') return new OmRun(spec);
+    if (algorithm === 'king') return new KingRun(spec);
     if (this.security.mode === 'off') throw new RangeError('SM needs keys');
     const { signer, generals } = this.security.credentials;
     return new SmRun(spec, { signer, verifier: generals });
@@ -315,7 +351,7 @@ export class GeneralServer {
   private crash(round: number): void {
     setServing(this.health, false);
     this.server.forceShutdown();
-    process.stdout.write(`general ${this.config.id}: injected crash as round ${round} starts, exiting\n`);
+    this.log.fatal(`injected crash as round ${round} starts, exiting`);
     void this.log.close().finally(() => process.exit(CRASH_EXIT_STATUS));
   }
 
@@ -352,6 +388,7 @@ export class GeneralServer {
       lies: general.lies,
       elapsedMs: run.elapsedMs,
       rounds: run.record.rounds.map(roundReport),
+      phases: general.phases().map(phaseToWire),
     };
   }
 }

@@ -18,6 +18,17 @@ interface InFlight {
   resent: boolean;
 }
 
+/**
+ * What a link tells its general about the stream: it broke (and is being reopened), `graceful` when
+ * the peer ended it (a peer that stops ends its streams), else it failed; it is back.
+ */
+export interface LinkEvents {
+  readonly broke: (message: string, peer: number, graceful: boolean) => void;
+  readonly back: (message: string, peer: number) => void;
+}
+
+const UNWATCHED: LinkEvents = { broke: () => {}, back: () => {} };
+
 /** Seq numbers wrap within uint32. */
 const SEQ_LIMIT = 0x1_0000_0000;
 /** A stream that fails within this long of opening is reopened after a growing pause. */
@@ -41,12 +52,21 @@ export class PeerLink {
   private openedAt = 0;
   private quickFailures = 0;
   private reopenTimer: NodeJS.Timeout | undefined;
+  /** The peer answered the current stream (its headers arrived): the stream is open end to end. */
+  private answered = false;
+  /** The stream broke and has not been answered since. */
+  private broken = false;
 
   constructor(
     private readonly client: GeneralClient,
     readonly peer: number,
-    private readonly onTrouble: (message: string) => void = () => {},
+    private readonly events: LinkEvents = UNWATCHED,
   ) {}
+
+  /** Whether the stream is open and the peer has answered it. */
+  get open(): boolean {
+    return this.answered;
+  }
 
   /** Resolves with the values the peer accepted; rejects with its refusal, or at the deadline. */
   send(batch: Batch, deadlineMs: number): Promise<number> {
@@ -66,13 +86,13 @@ export class PeerLink {
   }
 
   /** Opens the stream now if it is not open (nor about to reopen): a run should not pay for it. */
-  open(): void {
+  connect(): void {
     if (this.stream === undefined && this.reopenTimer === undefined && !this.closed) this.openStream();
   }
 
   /** Writes what is not yet on the stream; waits while a broken stream pauses before reopening. */
   private flush(): void {
-    this.open();
+    this.connect();
     const stream = this.stream;
     if (stream === undefined) return;
     for (const pending of this.inFlight.values()) {
@@ -86,14 +106,24 @@ export class PeerLink {
     const stream = this.client.Exchange(waitForReadyMetadata());
     this.stream = stream;
     this.openedAt = Date.now();
+    stream.on('metadata', () => {
+      if (this.stream !== stream) return;
+      this.answered = true;
+      if (!this.broken) return;
+      this.broken = false;
+      this.events.back(`stream to general ${this.peer} reopened`, this.peer);
+    });
     stream.on('data', (ack: BatchAck__Output) => this.acknowledged(ack));
-    stream.on('error', (error: grpc.ServiceError) => this.lost(stream, error.details || error.message));
-    stream.on('end', () => this.lost(stream, 'the peer ended the stream'));
+    stream.on('error', (error: grpc.ServiceError) =>
+      this.lost(stream, error.details || error.message, false),
+    );
+    stream.on('end', () => this.lost(stream, 'the peer ended the stream', true));
   }
 
   /** Ends the stream; whatever is still in flight fails now. */
   close(): void {
     this.closed = true;
+    this.answered = false;
     clearTimeout(this.reopenTimer);
     const stream = this.stream;
     this.stream = undefined;
@@ -118,11 +148,17 @@ export class PeerLink {
     }
   }
 
-  private lost(stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output>, why: string): void {
+  private lost(
+    stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output>,
+    why: string,
+    graceful: boolean,
+  ): void {
     if (this.stream !== stream) return;
     this.stream = undefined;
+    this.answered = false;
     if (this.closed) return;
-    this.onTrouble(`stream to general ${this.peer} broke (${why}); reopening`);
+    this.broken = true;
+    this.events.broke(`stream to general ${this.peer} broke (${why}); reopening`, this.peer, graceful);
     const quick = Date.now() - this.openedAt < QUICK_FAILURE_MS;
     this.quickFailures = quick ? this.quickFailures + 1 : 0;
     const pause = quick ? Math.min(MAX_REOPEN_PAUSE_MS, 50 * 2 ** this.quickFailures) : 0;

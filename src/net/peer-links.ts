@@ -1,7 +1,7 @@
 import type { HostPort, PeerCalls } from '../config/config.js';
 import type { Batch } from '../core/run/types.js';
 import type { Batch as WireBatch } from './generated/byzantine/v1/Batch.js';
-import { PeerLink } from './peer-link.js';
+import { type LinkEvents, PeerLink } from './peer-link.js';
 import { PeerClients } from './peers.js';
 import { toWireBatch } from './proto.js';
 import type { TransportSecurity } from './transport-security.js';
@@ -19,7 +19,7 @@ export class PeerLinks {
     peers: readonly HostPort[],
     security: TransportSecurity,
     private readonly self: number,
-    private readonly onTrouble: (message: string) => void,
+    private readonly events: LinkEvents,
     private readonly calls: PeerCalls = 'stream',
   ) {
     this.clients = new PeerClients(peers, security);
@@ -28,7 +28,7 @@ export class PeerLinks {
   private link(id: number): PeerLink {
     let link = this.links.get(id);
     if (link === undefined) {
-      link = new PeerLink(this.clients.client(id), id, this.onTrouble);
+      link = new PeerLink(this.clients.client(id), id, this.events);
       this.links.set(id, link);
     }
     return link;
@@ -51,8 +51,15 @@ export class PeerLinks {
       return;
     }
     this.clients.peers.forEach((_, id) => {
-      if (id !== this.self) this.link(id).open();
+      if (id !== this.self) this.link(id).connect();
     });
+  }
+
+  /** Streams open to peers that have answered them (none with PEER_CALLS=unary). */
+  streamsOpen(): number {
+    let open = 0;
+    for (const link of this.links.values()) if (link.open) open++;
+    return open;
   }
 
   close(): void {

@@ -17,11 +17,13 @@ export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Keepalive pings on every channel, so that a peer whose machine is gone (a paused or lost node)
- * fails its streams within seconds instead of holding them open until the kernel gives up.
+ * fails its streams within a minute instead of holding them open until the kernel gives up. During
+ * a run each batch's own deadline notices sooner; the pings are for the idle streams between runs,
+ * and no more often than that: each general pings each of its n-1 peers.
  */
 export const KEEPALIVE: grpc.ChannelOptions = {
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,
 };
 

@@ -67,6 +67,7 @@ export const WireAlgorithm = { ALGORITHM_UNSPECIFIED: 0, OM: 1, SM: 2, KING: 3 }
 export function algorithmFromWire(wire: unknown): Algorithm | undefined {
   if (wire === WireAlgorithm.ALGORITHM_UNSPECIFIED || wire === WireAlgorithm.OM) return 'om';
   if (wire === WireAlgorithm.SM) return 'sm';
+  if (wire === WireAlgorithm.KING) return 'king';
   return undefined;
 }
 
@@ -74,7 +75,7 @@ export function algorithmFromWire(wire: unknown): Algorithm | undefined {
 export const toAlgorithm = (wire: unknown): Algorithm => algorithmFromWire(wire) ?? 'om';
 
 export const wireAlgorithm = (algorithm: Algorithm) =>
-  algorithm === 'sm' ? WireAlgorithm.SM : WireAlgorithm.OM;
+  algorithm === 'sm' ? WireAlgorithm.SM : algorithm === 'king' ? WireAlgorithm.KING : WireAlgorithm.OM;
 
 /** The core's batch as it travels: values packed as bits, chains as they are. */
 export function toWireBatch(batch: Batch): WireBatch {

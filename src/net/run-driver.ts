@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { GeneralFaults } from '../config/faults.js';
 import type { Algorithm } from '../core/algorithm.js';
+import { roundKind } from '../core/king/phases.js';
 import type { Order } from '../core/order.js';
+import type { Path } from '../core/paths.js';
 import {
   type Batch,
   isRejection,
@@ -41,6 +43,10 @@ export class RunDriver {
   private readonly waiters: Array<() => void> = [];
   private pendingSends = 0;
   private crashed = false;
+  private orderAnswered = false;
+  /** Round-0 batches (the commander's order) still unanswered, and those accepted. */
+  private orderSends = 0;
+  private ordersAccepted = 0;
 
   constructor(
     run: ProtocolRun,
@@ -68,7 +74,7 @@ export class RunDriver {
   }
 
   get finished(): boolean {
-    return this.run.decision !== undefined;
+    return this.run.finished;
   }
 
   get elapsedMs(): number {
@@ -87,7 +93,7 @@ export class RunDriver {
   private crashIfDue(round: number): boolean {
     if (this.crashed) return true;
     const at = this.faults.crashRound;
-    if (at === undefined || round < at || at > this.run.spec.t) return false;
+    if (at === undefined || round < at || at > this.run.lastRound) return false;
     this.crashed = true;
     this.dispose();
     this.log.fault(this.runId, 'crash', `exiting as round ${at} starts`, { round: at });
@@ -104,15 +110,19 @@ export class RunDriver {
     const stored = result.stored ?? new Int32Array(0);
     const invalid = result.invalid ?? [];
     this.record.batch(batch, undefined, invalid);
-    this.log.batchReceived(
-      this.runId,
-      batch.round,
-      batch.sender,
-      batch.values,
-      this.perValue,
-      () => Array.from(stored, (index) => this.run.pathAt(index)),
-      batch.chains,
-    );
+    if (this.algorithm === 'king') {
+      this.log.kingMessage(this.runId, batch.round, batch.sender, roundKind(batch.round), batch.values[0]);
+    } else {
+      this.log.batchReceived(
+        this.runId,
+        batch.round,
+        batch.sender,
+        batch.values,
+        this.perValue,
+        () => Array.from(stored, (index) => this.run.pathAt(index)),
+        batch.chains,
+      );
+    }
     if (invalid.length > 0) this.log.chainsIgnored(this.runId, batch, invalid);
     this.apply(result);
     return stored.length - invalid.length;
@@ -155,6 +165,9 @@ export class RunDriver {
       this.record.roundClosed(closed);
       this.roundStartedAt = now;
     }
+    for (const conclusion of step.concluded ?? []) {
+      this.log.kingRound(this.runId, conclusion, this.run.spec.n, this.run.spec.t);
+    }
     // A lieutenant starts round r when round r-1 closes, before it relays round r.
     if (step.completed.length > 0 && !this.finished && this.crashIfDue(this.run.round)) return;
     for (const batch of step.outbox) this.deliver(batch);
@@ -185,6 +198,7 @@ export class RunDriver {
       });
     }
     this.pendingSends++;
+    if (round === 0) this.orderSends++;
     const sent =
       delayMs > 0
         ? new Promise<void>((done) => setTimeout(done, delayMs)).then(() =>
@@ -195,21 +209,37 @@ export class RunDriver {
       .then(
         () => {
           this.rpcsAccepted++;
-          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values);
+          if (round === 0) this.ordersAccepted++;
+          this.log.batchSent(this.runId, round, receiver, values, undefined, this.forwardedPaths(batch));
         },
         (error: unknown) => {
           const reason = error instanceof Error ? error.message : String(error);
-          this.log.batchSent(this.runId, batch.round, batch.receiver, batch.values, reason);
+          this.log.batchSent(this.runId, round, receiver, values, reason);
         },
       )
       .finally(() => {
         this.pendingSends--;
-        // The commander's part ends with round 0: its later rounds start once its order is out.
+        if (round === 0 && --this.orderSends === 0) this.orderSettled();
+        // OM's and SM's commander is finished after round 0: its later rounds start once its order is out.
         const at = this.faults.crashRound;
-        if (this.run.isCommander && this.pendingSends === 0 && at !== undefined && at >= 1)
-          this.crashIfDue(at);
+        if (this.run.finished && this.pendingSends === 0 && at !== undefined && at >= 1) this.crashIfDue(at);
         this.wakeWaiters();
       });
+  }
+
+  /** Where the run's values get a log line each, a forwarded batch's values with their paths. */
+  private forwardedPaths(batch: Batch): (() => readonly Path[]) | undefined {
+    const run = this.run;
+    if (!this.perValue || run.receiverPaths === undefined) return undefined;
+    return () => run.receiverPaths?.(batch) ?? [];
+  }
+
+  /** The commander's order is out once every lieutenant has answered it (or failed to). */
+  private orderSettled(): void {
+    const order = this.run.spec.order;
+    if (this.orderAnswered || order === undefined) return;
+    this.orderAnswered = true;
+    this.log.orderDelivered(this.runId, order, this.ordersAccepted, this.run.spec.n - 1);
   }
 
   /**
@@ -238,7 +268,7 @@ export class RunDriver {
     this.finishedAt = performance.now();
     const decision = this.run.decision;
     if (decision !== undefined && !this.run.isCommander)
-      this.log.decided(this.runId, decision, this.run.tally());
+      this.log.decided(this.runId, decision, this.run.tally(), this.elapsedMs);
     this.record.finished();
     this.wakeWaiters();
   }

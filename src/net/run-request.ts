@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Algorithm } from '../core/algorithm.js';
-import { valuesPerLieutenant } from '../core/om/counts.js';
+import { MAX_VALUES_PER_LIEUTENANT, valuesPerLieutenant } from '../core/om/counts.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
 import { RpcError } from './errors.js';
@@ -16,8 +16,6 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const RUN_ID_RULE = '1..128 characters: letters, digits and . _ : - (starting with a letter or digit)';
 /** Node's timers fire at once past 2^31-1 ms; ten minutes is more than any round should wait. */
 export const MAX_ROUND_TIMEOUT_MS = 600_000;
-/** Each value a lieutenant holds is a node of its EIG tree in memory: a deep enough t would exhaust it. */
-export const MAX_VALUES_PER_LIEUTENANT = 1_000_000;
 
 export function checkRunId(runId: string): void {
   if (!RUN_ID_PATTERN.test(runId)) {
@@ -49,7 +47,7 @@ export function joinRequest(request: RunAlgorithmRequest__Output, id: number, n:
   if (algorithm === undefined) {
     throw new RpcError(
       grpc.status.INVALID_ARGUMENT,
-      `algorithm ${String(request.algorithm)} is not one this general runs: expected OM (1) or SM (2)`,
+      `algorithm ${String(request.algorithm)} is not one this general runs: expected OM (1), SM (2) or KING (3)`,
     );
   }
   const order = orderFromWire(request.order);

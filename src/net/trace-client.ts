@@ -7,6 +7,7 @@ import type { GetTraceResponse__Output } from './generated/byzantine/v1/GetTrace
 import type { RoundReport__Output } from './generated/byzantine/v1/RoundReport.js';
 import { waitForReadyMetadata } from './health.js';
 import type { PeerClients } from './peers.js';
+import { phaseFromWire } from './phase-wire.js';
 import { toAlgorithm, toOrder, WireOrder } from './proto.js';
 
 /** Bound on fetching one general's trace: a big run's trace is a few hundred kilobytes. */
@@ -52,6 +53,8 @@ export function generalTraceOf(reply: GetTraceResponse__Output): GeneralTrace {
           tally: { attack: reply.tally?.attack ?? 0, retreat: reply.tally?.retreat ?? 0 },
         }
       : {}),
+    // A general built before King answers without the field at all.
+    ...((reply.phases ?? []).length === 0 ? {} : { phases: reply.phases.map(phaseFromWire) }),
   };
 }
 

@@ -4,6 +4,7 @@ import { formatStrategy } from '../core/strategy.js';
 import type { GetTraceResponse } from './generated/byzantine/v1/GetTraceResponse.js';
 import type { RoundReport } from './generated/byzantine/v1/RoundReport.js';
 import type { WatchRunRequest__Output } from './generated/byzantine/v1/WatchRunRequest.js';
+import { phaseToWire } from './phase-wire.js';
 import { toWire, WireOrder, wireAlgorithm } from './proto.js';
 import type { RunDriver } from './run-driver.js';
 import type { ClosedRound } from './run-record.js';
@@ -40,6 +41,7 @@ export function traceResponse(id: number, driver: RunDriver): GetTraceResponse {
     decision: decision === undefined ? WireOrder.ORDER_UNSPECIFIED : toWire(decision),
     tally: decision === undefined ? null : run.tally(),
     algorithm: wireAlgorithm(driver.algorithm),
+    phases: run.phases().map(phaseToWire),
   };
 }
 

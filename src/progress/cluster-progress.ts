@@ -17,7 +17,8 @@ export class ClusterProgress {
   constructor(
     private readonly terminal: TerminalProgress,
     private readonly peers: PeerClients,
-    private readonly t: number,
+    /** The run's last round: t under OM and SM, 3(t+1) under King. */
+    private readonly lastRound: number,
   ) {}
 
   /** waitForGenerals, with a spinner naming the generals not yet healthy. */
@@ -49,13 +50,13 @@ export class ClusterProgress {
   }
 
   private follow(runId: string, joined: number[], waitMs: number): void {
-    const rounds = this.t + 1;
-    const tracker = new RoundTracker(this.t, joined, () => performance.now());
+    const rounds = this.lastRound + 1;
+    const tracker = new RoundTracker(this.lastRound, joined, () => performance.now());
     this.spinner = this.terminal.spin(`run ${runId}: round 1 of ${rounds} (round 0)`);
     const show = (lines: ReturnType<RoundTracker['report']>) => {
       for (const line of lines) {
         this.terminal.line(formatRoundLine(line));
-        if (line.round < this.t) {
+        if (line.round < this.lastRound) {
           this.spinner?.update(
             `run ${runId}: round ${line.round + 2} of ${rounds} (round ${line.round + 1})`,
           );

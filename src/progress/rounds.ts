@@ -38,6 +38,7 @@ export class RoundTracker {
   private readonly startedAt: number;
 
   constructor(
+    /** The run's last round (rounds are 0..t): t under OM and SM, 3(t+1) under King. */
     readonly t: number,
     lieutenants: readonly number[],
     private readonly now: () => number,

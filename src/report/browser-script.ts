@@ -26,6 +26,25 @@ export const BROWSER_SCRIPT = String.raw`
   }
   var n = data.n, t = data.t;
   var signed = data.algorithm === 'sm';
+  var king = data.algorithm === 'king';
+  var kingCache = null;
+  function kingData() {
+    if (kingCache === null) kingCache = parsed('report-king');
+    return kingCache;
+  }
+  // King: what a message carried, as the page names it ('' is propose(none)).
+  function kingMessage(round, letter) {
+    var kind = kingData().rounds[round][0];
+    var v = letter === 'A' ? 'ATTACK' : letter === 'R' ? 'RETREAT' : null;
+    if (kind === 'order') return 'order ' + v;
+    if (kind === 'value') return 'value(' + v + ')';
+    if (kind === 'propose') return v === null ? 'propose(none)' : 'propose(' + v + ')';
+    return "the king's " + v;
+  }
+  function kingRoundName(round) {
+    var info = kingData().rounds[round];
+    return round === 0 ? 'Round 0 (order)' : 'Round ' + round + ' (phase ' + info[1] + ', ' + info[0] + ')';
+  }
   var NAME = { A: 'ATTACK', R: 'RETREAT', '-': 'missing' };
 
   function el(tag, className, text) {
@@ -69,8 +88,83 @@ export const BROWSER_SCRIPT = String.raw`
     if (node) node.classList.add('selected');
   }
 
+  function showKingArrow(a) {
+    var round = a[0], from = a[1], to = a[2], values = a[3], lies = a[4], rejected = a[6];
+    detail.hidden = false;
+    detail.textContent = '';
+    detail.setAttribute('data-arrow', round + ':' + from + ':' + to);
+    var head = kingRoundName(round) + ': general ' + from + ' → general ' + to + ': ' + kingMessage(round, values);
+    if (rejected) head += ' — REJECTED by general ' + to + ' (' + rejected + ')';
+    detail.appendChild(el('h3', '', head));
+    if (lies > 0) {
+      var loyal = values === 'A' ? 'RETREAT' : 'ATTACK';
+      detail.appendChild(el('p', 'lie', 'A lie: a loyal general ' + from + ' would have sent ' + loyal + '.'));
+    }
+  }
+
+  // King, aggregated: one sender's messages of a round, receiver by receiver.
+  function showKingFan(round, from) {
+    var fan = null;
+    kingData().fans.forEach(function (f) { if (f[0] === round && f[1] === from) fan = f; });
+    if (!fan) return;
+    detail.hidden = false;
+    detail.textContent = '';
+    detail.setAttribute('data-fan', round + ':' + from);
+    detail.appendChild(el('h3', '', kingRoundName(round) + ': what general ' + from + ' sent each receiver'));
+    var box = el('div', 'values');
+    for (var to = 0; to < n; to++) {
+      var mark = fan[2].charAt(to), lie = fan[3].charAt(to);
+      if (mark === ' ') continue;
+      var text = mark === 'A' || mark === 'R' ? kingMessage(round, mark)
+        : mark === 'n' ? 'propose(none)' : mark === 'x' ? 'REJECTED' : mark === '?' ? 'no trace' : 'nothing arrived';
+      if (lie === '1') text += ' (lie)';
+      if (lie === 'w') text += ' (withheld)';
+      box.appendChild(el('span', lie === '1' || lie === 'w' ? 'lie' : '', '→ ' + to + ': ' + text));
+    }
+    detail.appendChild(box);
+  }
+
+  // King: the counts behind one cell of the x grid.
+  var phaseDetail = document.getElementById('phase-detail');
+  var selectedCell = null;
+  function showPhase(g, p) {
+    var phases = kingData().generals[g] || [];
+    phaseDetail.hidden = false;
+    phaseDetail.textContent = '';
+    phaseDetail.setAttribute('data-cell', g + ':' + p);
+    if (p === 0) {
+      var first = phases[0];
+      phaseDetail.appendChild(el('h3', '', 'General ' + g + ' after round 0: x = ' + (first ? NAME[first[0]] : 'unknown')));
+      phaseDetail.appendChild(el('p', '', g === 0 ? 'The commander starts from its own order.' : 'What the commander sent it; RETREAT if nothing arrived.'));
+      return;
+    }
+    var r = phases[p - 1];
+    var kingId = p - 1;
+    phaseDetail.appendChild(el('h3', '', 'General ' + g + ', phase ' + p + ' (king ' + kingId + ')' + (r ? ': x ' + NAME[r[0]] + ' → ' + NAME[r[8]] : '')));
+    if (!r) { phaseDetail.appendChild(el('p', '', 'No record of this phase (the general stopped early or left no trace).')); return; }
+    var list = el('ul', 'phase-steps');
+    list.appendChild(el('li', '', 'value round: c(ATTACK) = ' + r[1] + ', c(RETREAT) = ' + r[2] + ' (its own included); n-t = ' + (n - t) + ', so it proposed ' + (r[3] === '-' ? 'none' : NAME[r[3]])));
+    list.appendChild(el('li', '', 'propose round: P(ATTACK) = ' + r[4] + ', P(RETREAT) = ' + r[5] + '; a value with P > t = ' + t + ' becomes x'));
+    var kingLine = g === kingId ? 'king round: it is the king, it sent its x and kept it'
+      : 'king round: the king sent ' + (r[6] === '-' ? 'nothing (read as RETREAT)' : NAME[r[6]]) + '; ' + (r[7] ? 'P(x) < n-t, so it took the king\'s value' : 'P(x) ≥ n-t, so it kept its x');
+    list.appendChild(el('li', r[7] ? 'took' : '', kingLine));
+    phaseDetail.appendChild(list);
+  }
+  var grid = document.getElementById('x-grid');
+  if (grid) {
+    grid.addEventListener('click', function (event) {
+      var cell = event.target.closest('td[data-g]');
+      if (!cell) return;
+      if (selectedCell) selectedCell.classList.remove('selected');
+      selectedCell = cell;
+      cell.classList.add('selected');
+      showPhase(Number(cell.getAttribute('data-g')), Number(cell.getAttribute('data-p')));
+    });
+  }
+
   function showArrow(index) {
     var a = arrows()[index];
+    if (king) { showKingArrow(a); return; }
     var round = a[0], from = a[1], to = a[2], values = a[3], lies = a[4], mask = a[5], rejected = a[6];
     var chains = a[7] || [], ignoredMask = a[8] || '';
     var ignored = 0;
@@ -121,10 +215,14 @@ export const BROWSER_SCRIPT = String.raw`
   }
 
   document.getElementById('lamport').addEventListener('click', function (event) {
-    var target = event.target.closest('[data-i],[data-fan]');
+    var target = event.target.closest('[data-i],[data-fan],[data-kfan]');
     if (!target) return;
     select(target);
     if (target.hasAttribute('data-i')) showArrow(Number(target.getAttribute('data-i')));
+    else if (target.hasAttribute('data-kfan')) {
+      var at = target.getAttribute('data-kfan').split(':');
+      showKingFan(Number(at[0]), Number(at[1]));
+    }
     else {
       var parts = target.getAttribute('data-fan').split(':');
       showFan(Number(parts[0]), Number(parts[1]));

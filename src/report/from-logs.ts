@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Algorithm } from '../core/algorithm.js';
 import type { Order } from '../core/order.js';
+import type { PhaseRecord } from '../core/run/types.js';
 import type { GeneralTrace, ReceivedBatch, RoundTiming, RunTrace, ToldLie } from './trace.js';
 import { TraceSource } from './trace.js';
 
@@ -23,7 +25,7 @@ const eventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('run-started'),
     // Logs written before SM existed name no algorithm: they are OM runs.
-    algorithm: z.enum(['om', 'sm']).default('om'),
+    algorithm: z.enum(['om', 'sm', 'king']).default('om'),
     n: z.number().int().min(2),
     t: z.number().int().min(0),
     strategy: z.string(),
@@ -67,6 +69,19 @@ const eventSchema = z.discriminatedUnion('type', [
     batchesReceived: z.number(),
     timedOut: z.boolean(),
     elapsedMs: z.number(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('king-round'),
+    kind: z.enum(['order', 'value', 'propose', 'king']),
+    round: z.number().int().min(0),
+    phase: z.number().int().min(0),
+    king: z.number().int().min(0).optional(),
+    counts: z.object({ attack: z.number(), retreat: z.number() }).optional(),
+    proposal: order.nullable().optional(),
+    heard: order.nullable().optional(),
+    kept: z.boolean().optional(),
+    x: order,
   }),
   z.object({
     ...base,
@@ -142,13 +157,13 @@ export interface RunListing {
   readonly startedAt: string;
   readonly n: number;
   readonly t: number;
-  readonly algorithm: 'om' | 'sm';
+  readonly algorithm: Algorithm;
   readonly generals: number;
 }
 
 /** The runs the logs know of, oldest first (by their first run-started event). */
 export function listRuns(logs: EventLogs): RunListing[] {
-  type Seen = { startedAt: string; n: number; t: number; algorithm: 'om' | 'sm'; generals: Set<number> };
+  type Seen = { startedAt: string; n: number; t: number; algorithm: Algorithm; generals: Set<number> };
   const runs = new Map<string, Seen>();
   for (const [id, events] of logs.byGeneral) {
     for (const event of events) {
@@ -173,6 +188,36 @@ export function listRuns(logs: EventLogs): RunListing[] {
 }
 
 const orderOfLetter = (l: 'A' | 'R'): Order => (l === 'A' ? 'ATTACK' : 'RETREAT');
+
+type KingRoundEvent = Extract<RunEvent, { type: 'king-round' }>;
+
+/** King: a general's phases rebuilt from its king-round events (value, propose, king, in order). */
+class PhaseLog {
+  readonly records: PhaseRecord[] = [];
+  private draft: Partial<Record<'value' | 'propose', KingRoundEvent>> = {};
+
+  add(event: KingRoundEvent): void {
+    if (event.kind === 'order') return;
+    if (event.kind !== 'king') {
+      this.draft[event.kind] = event;
+      return;
+    }
+    const { value, propose } = this.draft;
+    this.draft = {};
+    if (value === undefined || propose === undefined || value.phase !== event.phase) return;
+    this.records.push({
+      phase: event.phase,
+      king: event.king ?? event.phase - 1,
+      start: value.x,
+      values: value.counts ?? { attack: 0, retreat: 0 },
+      proposal: value.proposal ?? null,
+      proposals: propose.counts ?? { attack: 0, retreat: 0 },
+      kingValue: event.heard ?? null,
+      tookKing: event.kept === false,
+      x: event.x,
+    });
+  }
+}
 
 type ChainsIgnored = Extract<RunEvent, { type: 'chains-ignored' }>;
 
@@ -226,6 +271,7 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
     const lies: ToldLie[] = [];
     const rounds: RoundTiming[] = [];
     let decided: { decision: Order; tally: { attack: number; retreat: number } } | undefined;
+    const phases = new PhaseLog();
     for (const event of events) {
       if (event.run !== listing.runId) continue;
       const ms = Date.parse(event.ts);
@@ -275,6 +321,9 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
         case 'decided':
           decided = { decision: event.decision, tally: event.tally };
           break;
+        case 'king-round':
+          phases.add(event);
+          break;
       }
     }
     if (strategy === undefined) {
@@ -288,6 +337,7 @@ export function traceFromLogs(logs: EventLogs, runId?: string): RunTrace {
       lies,
       rounds,
       ...(decided === undefined ? {} : { decision: decided.decision, tally: decided.tally }),
+      ...(listing.algorithm === 'king' ? { phases: phases.records } : {}),
     });
   }
   return {

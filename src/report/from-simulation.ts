@@ -40,6 +40,7 @@ export function traceFromSimulation(spec: SimulationSpec, outcome: SimulationOut
       lies: lies.get(id) ?? [],
       rounds: [],
       ...(report === undefined || id === 0 ? {} : { decision: report.decision, tally: report.tally }),
+      ...(report?.phases === undefined ? {} : { phases: report.phases }),
     });
   }
   return {

@@ -1,4 +1,12 @@
 import { BROWSER_SCRIPT } from './browser-script.js';
+import { escapeHtml, fmt, scriptJson } from './html-text.js';
+import {
+  kingCountsBlock,
+  kingDiagram,
+  kingPageData,
+  kingPhasesSection,
+  kingRosterTable,
+} from './king-html.js';
 import {
   AGGREGATE_ABOVE,
   type Arrow,
@@ -16,23 +24,7 @@ import { REPORT_STYLE } from './style.js';
  * here. Nothing is fetched.
  */
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-const fmt = (x: number) => x.toLocaleString('en-US');
-
-/** JSON safe inside a <script> element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
+export { escapeHtml };
 
 export interface DiagramGeometry {
   readonly laneGap: number;
@@ -223,7 +215,7 @@ function verdictBlock(model: ReportModel): string {
     ? ''
     : model.algorithm === 'sm'
       ? `<p class="warn">n=${model.n} &lt; t+2=${model.t + 2}: SM(${model.t}) guarantees nothing here.</p>`
-      : `<p class="warn">n=${model.n} ≤ 3t=${3 * model.t}: OM(${model.t}) guarantees nothing here.</p>`;
+      : `<p class="warn">n=${model.n} ≤ 3t=${3 * model.t}: ${model.algorithm === 'king' ? 'King' : 'OM'}(${model.t}) guarantees nothing here.</p>`;
   return `<div id="verdict">
 <p id="ic1" class="${v.ic1 ? 'ok' : 'fail'}">${escapeHtml(ic1)}</p>
 <p id="ic2" class="${v.ic2 ? 'ok' : 'fail'}">${escapeHtml(ic2)}</p>
@@ -299,6 +291,7 @@ function pageData(model: ReportModel): string {
   const parts = [
     `<script type="application/json" id="report-data">${scriptJson(head)}</script>`,
     `<script type="application/json" id="report-arrows">${scriptJson(arrows)}</script>`,
+    ...(model.king === null ? [] : [kingPageData(model.king)]),
     ...model.trees.map(
       (tree) =>
         `<script type="application/json" id="tree-${tree.lieutenant}">${scriptJson({
@@ -377,22 +370,38 @@ ${model.chainViews.map((view) => chainViewBlock(model, view, open || view === fi
 
 export function renderHtml(model: ReportModel): string {
   const signed = model.algorithm === 'sm';
-  const title = `${signed ? 'SM' : 'OM'}(${model.t}) among ${model.n} generals, order ${model.order}, run ${model.runId}`;
+  const king = model.king;
+  const name = king !== null ? 'King' : signed ? 'SM' : 'OM';
+  const title = `${name}(${model.t}) among ${model.n} generals, order ${model.order}, run ${model.runId}`;
   const warnings =
     model.warnings.length === 0
       ? ''
       : `<ul id="warnings">${model.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`;
-  const drawn = model.aggregated
-    ? `${fmt(model.arrows.length)} batches: above ${fmt(AGGREGATE_ABOVE)}, each sender's batches of a round are drawn as one fan; click a fan for its batches.`
-    : 'An arrow per batch (one SendOrder RPC per sender, receiver and round); hover for a summary, click for its values.';
+  const drawn =
+    king !== null
+      ? model.aggregated
+        ? `${fmt(model.counts.batches)} messages: above ${fmt(AGGREGATE_ABOVE)}, each sender's messages of a round are drawn as one wedge to its receivers; click a wedge for what each receiver got.`
+        : 'An arrow per message (one batch per sender, receiver and round); grey dashes are propose(none); hover for a summary, click for more.'
+      : model.aggregated
+        ? `${fmt(model.arrows.length)} batches: above ${fmt(AGGREGATE_ABOVE)}, each sender's batches of a round are drawn as one fan; click a fan for its batches.`
+        : 'An arrow per batch (one SendOrder RPC per sender, receiver and round); hover for a summary, click for its values.';
+  const phasesKey =
+    king === null
+      ? ''
+      : ' Each phase is a band over its three rounds (value, propose, king), named after its king, whose lane is highlighted; <span class="key king">gold</span>: the king\'s round.';
   const invalidKey = signed
     ? ' <span class="key invalid">dash-dot</span>: carries a chain whose signatures did not verify, ignored by its receiver.'
     : '';
-  const decided = signed
-    ? `<section id="chains"><h2>How a lieutenant decided: its signed chains, V and choice(V)</h2>
+  const decided =
+    king !== null
+      ? `<section id="phases"><h2>How each general's x moved, phase by phase</h2>
+${kingPhasesSection(model, king)}
+</section>`
+      : signed
+        ? `<section id="chains"><h2>How a lieutenant decided: its signed chains, V and choice(V)</h2>
 ${chainsSection(model)}
 </section>`
-    : `<section id="eig"><h2>How a lieutenant decided: its EIG tree</h2>
+        : `<section id="eig"><h2>How a lieutenant decided: its EIG tree</h2>
 ${treeSection(model)}
 </section>`;
   return `<!doctype html>
@@ -411,14 +420,14 @@ ${treeSection(model)}
 ${warnings}
 <section id="decisions"><h2>Decisions</h2>
 ${verdictBlock(model)}
-${rosterTable(model)}
+${king === null ? rosterTable(model) : kingRosterTable(model, king)}
 </section>
 <section id="counts-section"><h2>Counts</h2>
-${countsBlock(model)}
+${king === null ? countsBlock(model) : kingCountsBlock(model, king)}
 </section>
 <section id="diagram"><h2>Who told whom what</h2>
-<p class="help">${drawn} A lane per general; time runs right, a column per round. <span class="key lie">red</span>: the batch carries lies; <span class="key rejected">dashed orange</span>: rejected by its receiver; <span class="key withheld">dotted red</span>: withheld by a silent traitor.${invalidKey}</p>
-<div class="scroll">${diagram(model)}</div>
+<p class="help">${drawn} A lane per general; time runs right, a column per round. <span class="key lie">red</span>: the batch carries lies; <span class="key rejected">dashed orange</span>: rejected by its receiver; <span class="key withheld">dotted red</span>: withheld by a silent traitor.${invalidKey}${phasesKey}</p>
+<div class="scroll">${king === null ? diagram(model) : kingDiagram(model, king)}</div>
 <div id="detail" class="detail" hidden></div>
 </section>
 ${decided}

@@ -1,4 +1,5 @@
 import type { Algorithm } from '../core/algorithm.js';
+import { kingMessages, kingMessagesTo, messagesInRound } from '../core/king/counts.js';
 import { logicalMessages, rpcsExpected, valuesPerLieutenant } from '../core/om/counts.js';
 import { pathTable } from '../core/om/path-table.js';
 import { majority, type Order, type Tally } from '../core/order.js';
@@ -6,6 +7,7 @@ import { COMMANDER, type Path, pathKey, pathsOfLength } from '../core/paths.js';
 import { batchesExpected } from '../core/run/rounds.js';
 import { signedChainsAtMost } from '../core/sm/counts.js';
 import { judge, type Verdict } from '../core/verdict.js';
+import { buildKingModel, type KingFan, type KingModel } from './king-model.js';
 import type { GeneralTrace, RunTrace, TraceSource } from './trace.js';
 
 /**
@@ -152,6 +154,8 @@ export interface ReportModel {
   readonly trees: readonly EigTree[];
   /** SM: each lieutenant's chains, V and choice(V) (empty under OM). */
   readonly chainViews: readonly ChainView[];
+  /** King: each general's phases, each phase's king, each sender's messages per round (null otherwise). */
+  readonly king: KingModel | null;
   readonly verdict: Verdict;
   readonly counts: Counts;
   /** Whether the diagram draws one fan per (round, sender) rather than an arrow per batch. */
@@ -228,11 +232,38 @@ function chainHolding(id: number, view: ChainView, decision: Order | null, warni
   };
 }
 
+/** King: the phases recomputed from its messages, its last phase's P, and the messages it received. */
+function kingHolding(
+  trace: RunTrace,
+  general: GeneralTrace,
+  king: KingModel,
+  decision: Order | null,
+  warnings: string[],
+): Holding {
+  const { id } = general;
+  const phases = king.generals.find((g) => g.id === id)?.phases ?? [];
+  const last = phases[phases.length - 1];
+  const resolved = id === COMMANDER || phases.length < trace.t + 1 ? null : (last?.x ?? null);
+  if (resolved !== null && decision !== null && decision !== resolved) {
+    warnings.push(
+      `general ${id} reported ${decision}, but the messages it received give x=${resolved} after the last phase`,
+    );
+  }
+  return {
+    resolved,
+    tally: last === undefined ? null : { ...last.proposals },
+    valuesHeld: general.received.filter((b) => b.rejected === undefined).length,
+    valuesExpected: kingMessagesTo(trace.n, trace.t, id),
+  };
+}
+
 /** Builds the report's model from a trace. Pure: the same trace gives the same model. */
 export function buildReport(trace: RunTrace): ReportModel {
   const { n, t } = trace;
   const signed = trace.algorithm === 'sm';
   const warnings: string[] = [];
+  const king = trace.algorithm === 'king' ? buildKingModel(trace, warnings) : null;
+  if (king !== null) return buildKingReport(trace, king, warnings);
   const arrows = signed ? buildSignedArrows(trace) : buildArrows(trace);
   const withheld = buildWithheld(trace);
   const trees: EigTree[] = [];
@@ -321,6 +352,7 @@ export function buildReport(trace: RunTrace): ReportModel {
     rounds,
     trees,
     chainViews,
+    king: null,
     verdict,
     counts: {
       batches: accepted.length,
@@ -635,4 +667,163 @@ function buildChainView(trace: RunTrace, general: GeneralTrace): ChainView {
     if (chains.some((c) => c.valid && c.value === l)) v.push(order);
   }
   return { lieutenant: general.id, chains, v, decision: v.length === 1 ? (v[0] as Order) : 'RETREAT' };
+}
+
+/** A fan's recorded batches: every receiver whose character is a value, none or a refusal. */
+const recordedIn = (fan: KingFan) => fan.received.replace(/[ .?]/g, '').length;
+
+/**
+ * King: an arrow per recorded message when there are few (the page draws one each), else none
+ * (the page draws the model's fans); counts and rounds from the fans either way.
+ */
+function buildKingReport(trace: RunTrace, king: KingModel, warnings: string[]): ReportModel {
+  const { n, t } = trace;
+  const faulty = new Set<number>();
+  const decisions = new Map<number, Order>();
+  const roster: RosterEntry[] = [];
+  for (let id = 0; id < n; id++) {
+    const general = trace.generals.get(id);
+    const role = id === COMMANDER ? 'commander' : 'lieutenant';
+    if (general === undefined) {
+      faulty.add(id);
+      roster.push({
+        id,
+        role,
+        strategy: 'unknown',
+        traitor: false,
+        traced: false,
+        missingReason: trace.missing.get(id) ?? 'no trace',
+        decision: null,
+        resolved: null,
+        tally: null,
+        valuesHeld: 0,
+        valuesExpected: kingMessagesTo(n, t, id),
+        liesTold: 0,
+      });
+      continue;
+    }
+    const traitor = isTraitorStrategy(general.strategy);
+    if (traitor) faulty.add(id);
+    const decision = id === COMMANDER ? trace.order : (general.decision ?? null);
+    if (decision === null) faulty.add(id);
+    else decisions.set(id, decision);
+    roster.push({
+      id,
+      role,
+      strategy: general.strategy,
+      traitor,
+      traced: true,
+      decision,
+      ...kingHolding(trace, general, king, decision, warnings),
+      liesTold: general.lies.length,
+    });
+  }
+  if (!trace.generals.has(COMMANDER)) {
+    warnings.push(`no trace of the commander: its order ${trace.order} is assumed, and IC2 is not judged`);
+  }
+  const recorded = king.fans.reduce((sum, fan) => sum + recordedIn(fan), 0);
+  const aggregated = recorded > AGGREGATE_ABOVE;
+  const arrows: Arrow[] = [];
+  if (!aggregated) {
+    for (const fan of king.fans) {
+      for (let to = 0; to < n; to++) {
+        const mark = fan.received[to] ?? ' ';
+        if (!'ARnx'.includes(mark)) continue;
+        const lie = fan.lies[to] === '1';
+        arrows.push({
+          round: fan.round,
+          from: fan.from,
+          to,
+          values: mark === 'A' || mark === 'R' ? mark : '',
+          lies: lie ? 1 : 0,
+          lieMask: lie ? '1' : '',
+          ...(mark === 'x' ? { rejected: 'rejected' } : {}),
+        });
+      }
+    }
+  }
+  const withheld: Withheld[] = [];
+  for (const fan of king.fans) {
+    for (let to = 0; to < n; to++) {
+      if (fan.lies[to] === 'w') withheld.push({ round: fan.round, from: fan.from, to, values: 1 });
+    }
+  }
+  const rounds: RoundSummary[] = king.rounds.map(({ round }) => {
+    const fans = king.fans.filter((f) => f.round === round);
+    let batches = 0;
+    let values = 0;
+    let rejected = 0;
+    let lies = 0;
+    let withheldHere = 0;
+    for (const fan of fans) {
+      for (const mark of fan.received) {
+        if (mark === 'A' || mark === 'R') values++;
+        if (mark === 'A' || mark === 'R' || mark === 'n') batches++;
+        if (mark === 'x') rejected++;
+      }
+      for (const mark of fan.lies) {
+        if (mark === '1') lies++;
+        if (mark === 'w') withheldHere++;
+      }
+    }
+    let elapsed: number | null = null;
+    let timedOut = 0;
+    for (const g of trace.generals.values()) {
+      for (const timing of g.rounds) {
+        if (timing.round !== round) continue;
+        elapsed = Math.max(elapsed ?? 0, timing.elapsedMs);
+        if (timing.timedOut) timedOut++;
+      }
+    }
+    return {
+      round,
+      batches,
+      batchesExpected: messagesInRound(n, round),
+      values,
+      lies: lies + withheldHere,
+      rejected,
+      withheld: withheldHere,
+      elapsedMs: elapsed,
+      timedOut,
+      invalid: 0,
+    };
+  });
+  let lies = 0;
+  let withheldValues = 0;
+  for (const g of trace.generals.values()) {
+    lies += g.lies.length;
+    for (const lie of g.lies) if (lie.after === null) withheldValues++;
+  }
+  const delivered = rounds.reduce((sum, r) => sum + r.batches, 0);
+  return {
+    runId: trace.runId,
+    algorithm: trace.algorithm,
+    n,
+    t,
+    order: trace.order,
+    source: trace.source,
+    startedAt: trace.startedAt ?? null,
+    elapsedMs: trace.elapsedMs ?? null,
+    roster,
+    arrows,
+    withheld: aggregated ? [] : withheld,
+    rounds,
+    trees: [],
+    chainViews: [],
+    king,
+    verdict: judge({ order: trace.order, faulty, decisions }),
+    counts: {
+      batches: delivered,
+      batchesExpected: kingMessages(n, t),
+      values: delivered,
+      valuesExpected: kingMessages(n, t),
+      lies,
+      withheldValues,
+      rejected: rounds.reduce((sum, r) => sum + r.rejected, 0),
+      invalid: 0,
+    },
+    aggregated,
+    warnings,
+    unsafe: n <= 3 * t,
+  };
 }

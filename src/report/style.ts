@@ -1,7 +1,8 @@
 /** The report's inline stylesheet. */
 export const REPORT_STYLE = `
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d5dae3; --loyal: #2f6fb2; --traitor: #c62828;
-  --attack: #2e7d32; --retreat: #b26a00; --rejected: #e07b00; --invalid: #7b1fa2; --bg: #fbfcfe; }
+  --attack: #2e7d32; --retreat: #b26a00; --rejected: #e07b00; --invalid: #7b1fa2; --bg: #fbfcfe;
+  --king: #c99700; --king-bg: #fff6d6; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg);
   margin: 0 auto; padding: 16px 24px 48px; max-width: 1400px; }
@@ -65,4 +66,28 @@ tr.untraced { color: var(--muted); }
 #chains .v-set, #chains .choice { margin: 2px 0; font-family: ui-monospace, monospace; }
 #chains .choice.mismatch { color: var(--traitor); }
 select { font: inherit; padding: 2px 4px; }
+#lamport .phase-band rect.phase { fill: #f4f6fa; stroke: #e1e5ec; }
+#lamport .phase-band:nth-of-type(even) rect.phase { fill: #fbfcfe; }
+#lamport .phase-band rect.king-lane { fill: var(--king-bg); }
+#lamport .phase-band.traitor-king rect.king-lane { fill: #f9d9d9; }
+#lamport .phase-label { font-size: 12px; fill: var(--ink); font-weight: 600; }
+#lamport .round-column.king text { fill: var(--king); font-weight: 600; }
+#lamport .arrow.king, #lamport .fan.king { stroke: var(--king); stroke-width: 1.8; }
+#lamport .arrow.none { stroke: #b7c0cd; stroke-dasharray: 3 3; }
+#lamport .fan { fill: rgba(127, 147, 173, 0.12); }
+#lamport .fan.lie { fill: rgba(198, 40, 40, 0.12); }
+#lamport .fan.king { fill: rgba(201, 151, 0, 0.18); }
+#lamport .arrow.king.lie, #lamport .fan.king.lie { stroke: var(--traitor); }
+#lamport .fan.silent { fill: none; stroke: var(--traitor); stroke-dasharray: 1 3; }
+.key.king { color: var(--king); }
+#x-grid { font: 12px ui-monospace, monospace; }
+#x-grid th, #x-grid td { padding: 1px 4px; text-align: center; }
+#x-grid td.x { cursor: pointer; font-weight: 700; }
+#x-grid td.A { color: var(--attack); } #x-grid td.R { color: var(--retreat); }
+#x-grid td.king { outline: 2px solid var(--king); outline-offset: -2px; background: var(--king-bg); }
+#x-grid td.took::after { content: "•"; color: var(--king); }
+#x-grid td.changed { text-decoration: underline; background: #eef3fb; }
+#x-grid th.traitor-king .king-name, #x-grid tr.traitor th { color: var(--traitor); }
+#x-grid td.selected { outline: 2px solid #111; }
+#phases-table tr.split td { color: var(--traitor); font-weight: 600; }
 `;

@@ -1,6 +1,7 @@
 import type { Algorithm } from '../core/algorithm.js';
 import type { Order, Tally } from '../core/order.js';
 import type { Path } from '../core/paths.js';
+import type { PhaseRecord } from '../core/run/types.js';
 
 /**
  * What one general saw and did in one run, as any source can supply it: the in-memory network,
@@ -50,6 +51,8 @@ export interface GeneralTrace {
   /** What the general reported; absent when it never decided (or its log ends early). */
   readonly decision?: Order | undefined;
   readonly tally?: Tally | undefined;
+  /** King: its view of each phase it finished, as it reported it (absent under OM and SM). */
+  readonly phases?: readonly PhaseRecord[] | undefined;
 }
 
 /** Where the trace came from, shown in the report. */
@@ -62,7 +65,7 @@ export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource];
 
 export interface RunTrace {
   readonly runId: string;
-  /** OM(t) (EIG trees) or SM(t) (signed chains): decides how the report reads the batches. */
+  /** OM(t) (EIG trees), SM(t) (signed chains) or King (phases): decides how the report reads the batches. */
   readonly algorithm: Algorithm;
   readonly n: number;
   readonly t: number;

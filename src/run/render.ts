@@ -1,4 +1,7 @@
+import { algorithmName as nameOf } from '../core/algorithm.js';
+import { renderKingPhases, renderKingTable } from './render-king.js';
 import type { GeneralResult, RunResult } from './result.js';
+import { textTable as table } from './text-table.js';
 
 const HEADERS = ['general', 'role', 'strategy', 'decision', 'ATTACK', 'RETREAT', 'missing', 'lies'] as const;
 /** Under SM nothing is missing by design; the column counts values whose chain did not verify. */
@@ -29,22 +32,12 @@ function row(g: GeneralResult, signed: boolean): string[] {
   ];
 }
 
-function table(headers: readonly string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i >= 4 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
 const fmt = (x: number) => x.toLocaleString('en-US');
 
-/** OM(t) or SM(t), as the paper writes them. */
-const algorithmName = (result: RunResult) => `${result.algorithm.toUpperCase()}(${result.t})`;
+/** OM(t), SM(t) or King(t), as people write them. */
+const algorithmName = (result: RunResult) => nameOf(result.algorithm, result.t);
 
-/** The bound the run broke: n > 3t for oral messages, n >= t+2 for signed ones. */
+/** The bound the run broke: n > 3t for oral messages (OM, King), n >= t+2 for signed ones. */
 function unsafeWarning(result: RunResult): string {
   const name = algorithmName(result);
   return result.algorithm === 'sm'
@@ -56,6 +49,9 @@ function unsafeWarning(result: RunResult): string {
 function countsLine(result: RunResult): string {
   const { messages, rpcs, elapsedMs } = result;
   const time = `${fmt(rpcs)} batches; ${elapsedMs.toFixed(1)} ms`;
+  if (result.algorithm === 'king') {
+    return `${fmt(messages.delivered)} of ${fmt(messages.expected)} messages delivered (propose(none) included) in ${time}`;
+  }
   if (result.algorithm === 'sm') {
     return `${fmt(messages.delivered)} valid signed chains of ${fmt(messages.expected)} sent (${fmt(messages.invalid ?? 0)} failed verification and were ignored) in ${time}`;
   }
@@ -66,15 +62,19 @@ function countsLine(result: RunResult): string {
 export function renderHuman(result: RunResult): string {
   const out: string[] = [];
   const signed = result.algorithm === 'sm';
+  const king = result.algorithm === 'king';
   out.push(
     `${algorithmName(result)} with ${result.n} generals, order ${result.order}, run ${result.runId}`,
     '',
-    table(
-      signed ? SM_HEADERS : HEADERS,
-      result.generals.map((g) => row(g, signed)),
-    ),
+    king
+      ? renderKingTable(result)
+      : table(
+          signed ? SM_HEADERS : HEADERS,
+          result.generals.map((g) => row(g, signed)),
+        ),
     '',
   );
+  if (king) out.push(renderKingPhases(result), '');
   if (result.unsafe) out.push(unsafeWarning(result));
   if (result.tooManyTraitors) {
     out.push(

@@ -1,7 +1,10 @@
 import { type Algorithm, minimumGenerals } from '../core/algorithm.js';
+import { kingMessages } from '../core/king/counts.js';
+import { kingOf } from '../core/king/phases.js';
 import { logicalMessages } from '../core/om/counts.js';
 import type { Order, Tally } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
+import type { PhaseRecord } from '../core/run/types.js';
 import { formatStrategy, LOYAL, type Strategy } from '../core/strategy.js';
 import { judge } from '../core/verdict.js';
 
@@ -21,6 +24,8 @@ export interface GeneralReport {
   readonly lies: number;
   /** SM: values ignored because their signed chain did not verify. */
   readonly valuesInvalid?: number;
+  /** King: its view of each phase it finished. */
+  readonly phases?: readonly PhaseRecord[];
 }
 
 export interface GeneralResult {
@@ -39,6 +44,18 @@ export interface GeneralResult {
   readonly error?: string;
   /** An injected fault (`crash@1`, `delay 300ms`, `drop>2`): judged as faulty, like a traitor. */
   readonly fault?: string;
+  /** King: x after round 0 and after each phase it finished, one letter each (A or R). */
+  readonly xByPhase?: string;
+  /** King: its last finished phase (the tallies c and P that decided it, the king's value); null if none. */
+  readonly lastPhase?: PhaseRecord | null;
+}
+
+/** King: one phase of the run as the generals reported it. */
+export interface PhaseOutcome {
+  readonly phase: number;
+  readonly king: number;
+  /** Each general's x at the end of the phase, by id; null where the general did not report it. */
+  readonly x: ReadonlyArray<Order | null>;
 }
 
 export interface RunResult {
@@ -53,7 +70,7 @@ export interface RunResult {
   readonly ic2: boolean;
   readonly ic2Violators: readonly number[];
   readonly split: Readonly<Record<Order, readonly number[]>>;
-  /** Too few generals for t: n <= 3t under OM(t), n < t+2 under SM(t); nothing is promised. */
+  /** Too few generals for t: n <= 3t under OM(t) and King, n < t+2 under SM(t); nothing is promised. */
   readonly unsafe: boolean;
   /** More traitors than t: the algorithm promises nothing. */
   readonly tooManyTraitors: boolean;
@@ -63,10 +80,13 @@ export interface RunResult {
    * the generals stored. SM: how many chains travel depends on the traitors, so `expected` is the
    * chains the generals sent (genuine or tampered), `delivered` the chains accepted as valid, and
    * `invalid` the chains ignored because a signature or the signer list did not check out.
+   * King: `expected` the run's messages (exact, propose(none) included), `delivered` those received.
    */
   readonly messages: { readonly expected: number; readonly delivered: number; readonly invalid?: number };
   readonly rpcs: number;
   readonly elapsedMs: number;
+  /** King: per phase, its king and each general's x at the end. */
+  readonly phases?: readonly PhaseOutcome[];
 }
 
 export interface RunFacts {
@@ -138,6 +158,7 @@ export function summarize(facts: RunFacts): RunResult {
       ...(algorithm === 'sm' ? { valuesInvalid: report.valuesInvalid ?? 0 } : {}),
       lies: report.lies,
       reachable: true,
+      ...(algorithm === 'king' ? kingView(report.phases ?? []) : {}),
     });
   }
   const verdict = judge({ order, faulty, decisions });
@@ -160,10 +181,36 @@ export function summarize(facts: RunFacts): RunResult {
     messages:
       algorithm === 'sm'
         ? { expected: sent, delivered, invalid }
-        : { expected: logicalMessages(n, t), delivered },
+        : { expected: algorithm === 'king' ? kingMessages(n, t) : logicalMessages(n, t), delivered },
     rpcs,
     elapsedMs: facts.elapsedMs,
+    ...(algorithm === 'king' ? { phases: phaseOutcomes(n, t, reports) } : {}),
   };
+}
+
+const letterOf = (order: Order) => (order === 'ATTACK' ? 'A' : 'R');
+
+/** King: one general's x across phases, and its last phase. */
+function kingView(phases: readonly PhaseRecord[]): Pick<GeneralResult, 'xByPhase' | 'lastPhase'> {
+  const first = phases[0];
+  return {
+    xByPhase: first === undefined ? '' : letterOf(first.start) + phases.map((p) => letterOf(p.x)).join(''),
+    lastPhase: phases[phases.length - 1] ?? null,
+  };
+}
+
+/** King: every phase 1..t+1 with its king and each general's x at its end, as reported. */
+function phaseOutcomes(n: number, t: number, reports: ReadonlyMap<number, GeneralReport>): PhaseOutcome[] {
+  const out: PhaseOutcome[] = [];
+  for (let phase = 1; phase <= t + 1; phase++) {
+    const x: Array<Order | null> = [];
+    for (let id = 0; id < n; id++) {
+      const record = reports.get(id)?.phases?.find((p) => p.phase === phase);
+      x.push(record?.x ?? null);
+    }
+    out.push({ phase, king: kingOf(phase), x });
+  }
+  return out;
 }
 
 export function exitCodeOf(result: RunResult): ExitCode {

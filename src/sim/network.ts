@@ -1,4 +1,5 @@
 import type { Algorithm } from '../core/algorithm.js';
+import { KingRun } from '../core/king/king-run.js';
 import { OmRun } from '../core/om/om-run.js';
 import type { Order } from '../core/order.js';
 import { COMMANDER } from '../core/paths.js';
@@ -53,6 +54,7 @@ function generalRun(
   algorithm: Algorithm,
   keys: EphemeralSigning | undefined,
 ): ProtocolRun {
+  if (algorithm === 'king') return new KingRun(spec);
   if (algorithm === 'om' || keys === undefined) return new OmRun(spec);
   const signer = keys.signers[spec.id];
   if (signer === undefined) throw new RangeError(`no key for general ${spec.id}`);
@@ -60,7 +62,7 @@ function generalRun(
 }
 
 /**
- * Drives one run of n generals (OM or SM) over an in-memory FIFO network. Synchrony is modelled
+ * Drives one run of n generals (OM, SM or King) over an in-memory FIFO network. Synchrony is modelled
  * exactly: when nothing is left in flight, every waiting general's round deadline fires.
  */
 export function runInMemory(spec: SimulationSpec, keepTrace = false): SimulationOutcome {
@@ -83,7 +85,10 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
     queue.push(...step.outbox);
     if (keepTrace) for (const lie of step.lies) trace.lies.push({ ...lie, sender });
   };
-  take(COMMANDER, generals[COMMANDER]?.start() ?? { outbox: [], lies: [], completed: [] });
+  // Every general joins; only those with something to send in round 0 (the commander) say anything.
+  generals.forEach((g, id) => {
+    take(id, g.start());
+  });
   for (;;) {
     while (head < queue.length) {
       const batch = queue[head++] as Batch;
@@ -103,7 +108,7 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
         rejected[batch.receiver] = (rejected[batch.receiver] ?? 0) + 1;
       }
     }
-    const waiting = generals.filter((g) => g.decision === undefined);
+    const waiting = generals.filter((g) => !g.finished);
     if (waiting.length === 0) break;
     // Deadlines fall in round order: a general already ahead has not waited its round out yet.
     const earliest = Math.min(...waiting.map((g) => g.round));
@@ -124,6 +129,7 @@ export function runInMemory(spec: SimulationSpec, keepTrace = false): Simulation
       valuesSent: g.sentValues,
       lies: g.lies,
       ...(algorithm === 'sm' ? { valuesInvalid: invalid[id] ?? 0 } : {}),
+      ...(algorithm === 'king' ? { phases: g.phases() } : {}),
     });
   });
   return { reports, trace };

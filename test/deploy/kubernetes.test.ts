@@ -243,6 +243,19 @@ describe('each general pod sees only its own TRAITOR and its own private key', (
   /** The traitors as the user typed them, written out here. */
   const expectedTraitor: Record<number, string> = { 3: 'equivocate', 4: 'flip', 7: 'random:9' };
 
+  it('serves metrics on a port named for scraping, with the conventional annotations on the pod', () => {
+    assert.equal(envOf('METRICS_PORT').value, '9464');
+    assert.deepEqual(
+      container.ports.find((p: Json) => p.name === 'metrics'),
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    );
+    assert.deepEqual(statefulSet.spec.template.metadata.annotations, {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9464',
+      'prometheus.io/path': '/metrics',
+    });
+  });
+
   it('takes ID from the ordinal label the StatefulSet controller sets', () => {
     assert.deepEqual(envOf('ID').valueFrom, {
       fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" },

@@ -107,6 +107,17 @@ describe('stack.yaml', () => {
     }
   });
 
+  it('labels each general for Prometheus, whose Swarm discovery reaches METRICS_PORT on the overlay', () => {
+    for (const name of generalNames) {
+      assert.equal(mappingAt(serviceAt(name).environment, name).METRICS_PORT, '9464');
+      assert.deepEqual(serviceAt(name).labels, {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': '9464',
+        'prometheus.io/path': '/metrics',
+      });
+    }
+  });
+
   it('keeps every general at one replica, restarted on failure, with memory reserved and limited', () => {
     for (const name of generalNames) {
       const deploy = deployOf(name);

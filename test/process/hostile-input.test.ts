@@ -33,6 +33,8 @@ const server = new GeneralServer(
     valueLines: 'auto',
     auth: { mode: 'off' },
     peerCalls: 'stream',
+    logFormat: 'text',
+    logLevel: 'info',
   },
   log,
   PLAINTEXT,

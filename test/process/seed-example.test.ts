@@ -148,6 +148,96 @@ describe('local, the seed example, --json', () => {
     }
   });
 
+  test('each general logs a line per batch it sent: the commander ISSUED 9, each lieutenant FORWARDED 24, every value with its path', () => {
+    // Derived by hand from the run's exact counts: in round 0 the commander sends one batch of one
+    // value, (0), to each of the n-1 = 9 lieutenants; in each round r = 1..3 a lieutenant sends one
+    // batch to each of the n-2 = 8 other lieutenants, holding a value per path of length r that
+    // avoids both: 1 in round 1, n-3 = 7 in round 2, (n-3)(n-4) = 42 in round 3. So 24 batches and
+    // 8 x (1 + 7 + 42) = 400 values a lieutenant, 9 + 9 x 24 = 225 batches and 9 + 9 x 400 = 3,609
+    // values in all. A lieutenant holds 401 values, so `auto` writes every value with its path.
+    const valuesInRound = [1, 1, 7, 42];
+    const sent = new RegExp(
+      `^\\S+ run=${result.runId} round=(\\d+) to=(\\d+) (ISSUED|FORWARDED) (\\d+) values?: (.+)$`,
+    );
+    const received = (id: number) => {
+      const held = new Map<string, string>();
+      const text = readFileSync(join(jsonLogs.path, `general_${id}_intermediate.log`), 'utf8');
+      for (const line of lines(text)) {
+        const match = / round=\d+ from=(\d+) path=([\d>]+) value=(ATTACK|RETREAT)$/.exec(line);
+        if (match && line.includes(`run=${result.runId} `))
+          held.set(`${match[1]} ${match[2]}`, match[3] ?? '');
+      }
+      return held;
+    };
+    const holdings = Array.from({ length: N }, (_, id) =>
+      id === 0 ? new Map<string, string>() : received(id),
+    );
+    let batches = 0;
+    let values = 0;
+    for (let id = 0; id < N; id++) {
+      const text = readFileSync(join(jsonLogs.path, `general_${id}_intermediate.log`), 'utf8');
+      const forwarded = lines(text)
+        .filter((line) => / (ISSUED|FORWARDED) /.test(line))
+        .map((line) => {
+          const match = sent.exec(line);
+          assert.ok(match, `general ${id}: a line per batch sent, with its values: ${line}`);
+          const [, round, to, verb, count, list] = match;
+          const pairs = (list ?? '').split(' ').map((pair) => pair.split('='));
+          return { round: Number(round), to: Number(to), verb, count: Number(count), pairs };
+        });
+      const lieutenantsBut = (self: number) => [...Array(N).keys()].filter((j) => j !== 0 && j !== self);
+      if (id === 0) {
+        assert.equal(forwarded.length, N - 1, 'the commander issues one batch per lieutenant');
+        assert.deepEqual(
+          forwarded.map((f) => f.to).sort((a, b) => a - b),
+          lieutenantsBut(0),
+        );
+        for (const f of forwarded) {
+          assert.deepEqual([f.round, f.verb, f.count, f.pairs], [0, 'ISSUED', 1, [['0', 'ATTACK']]]);
+        }
+      } else {
+        assert.equal(forwarded.length, T * (N - 2), `lieutenant ${id} forwards 24 batches`);
+        for (let round = 1; round <= T; round++) {
+          const inRound = forwarded.filter((f) => f.round === round);
+          assert.deepEqual(
+            inRound.map((f) => f.to).sort((a, b) => a - b),
+            lieutenantsBut(id),
+            `lieutenant ${id} round ${round}: one batch to every other lieutenant`,
+          );
+          for (const f of inRound) {
+            assert.equal(f.verb, 'FORWARDED');
+            assert.equal(f.count, valuesInRound[round], `lieutenant ${id} round ${round} to ${f.to}: values`);
+            assert.equal(f.pairs.length, f.count, 'every value is written, with its path');
+            for (const [path = '', value = ''] of f.pairs) {
+              const ids = path.split('>').map(Number);
+              // The path the receiver holds the value under: from the commander, through r relays, to this one.
+              assert.equal(ids.length, round + 1, path);
+              assert.equal(ids[0], 0, path);
+              assert.equal(ids.at(-1), id, path);
+              assert.ok(!ids.includes(f.to), `${path} avoids its receiver ${f.to}`);
+              // The receiver logged the very value under the very path.
+              assert.equal(
+                holdings[f.to]?.get(`${id} ${path}`),
+                value,
+                `general ${f.to} received ${path}=${value}`,
+              );
+              // What a lieutenant relays for s+i is what it holds for s: as held if loyal; an
+              // equivocating traitor flips it for even receivers only.
+              const heldValue = holdings[id]?.get(`${ids.at(-2)} ${ids.slice(0, -1).join('>')}`);
+              const flips = TRAITORS.includes(id) && f.to % 2 === 0;
+              const expected = flips ? (heldValue === 'ATTACK' ? 'RETREAT' : 'ATTACK') : heldValue;
+              assert.equal(value, expected, `general ${id} relays ${path} to ${f.to}`);
+            }
+          }
+        }
+      }
+      batches += forwarded.length;
+      values += forwarded.reduce((sum, f) => sum + f.count, 0);
+    }
+    assert.equal(batches, 225);
+    assert.equal(values, 3609);
+  });
+
   test('every events log is JSON lines, with the run and each lieutenant decision', () => {
     for (let id = 0; id < N; id++) {
       const file = join(jsonLogs.path, `general_${id}_events.jsonl`);

@@ -105,4 +105,13 @@ describe('every connection between generals cut mid-run', () => {
     const text = readFileSync(join(logs.path, `general_${DELAYED}_intermediate.log`), 'utf8');
     assert.match(text, /stream to general \d broke \(.+\); reopening/);
   });
+
+  test('its stdout says so too: the broken streams as warnings, then each one reopened', () => {
+    const output = generals[DELAYED]?.output() ?? '';
+    assert.match(
+      output,
+      new RegExp(`WARN  general ${DELAYED}: stream to general \\d broke \\(.+\\); reopening`),
+    );
+    assert.match(output, new RegExp(`INFO  general ${DELAYED}: stream to general \\d reopened`));
+  });
 });

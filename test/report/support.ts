@@ -100,3 +100,14 @@ export const SM_EXAMPLE = {
     [3, { kind: 'flip' }],
   ]),
 };
+
+/**
+ * The King example of docs/king.md: n=4, t=1, order ATTACK, the commander (the king of phase 1)
+ * equivocates, telling lieutenant 2 the opposite of everything.
+ */
+export const KING_EXAMPLE = {
+  n: 4,
+  t: 1,
+  order: 'ATTACK' as Order,
+  roster: new Map<number, Strategy>([[0, { kind: 'equivocate' }]]),
+};

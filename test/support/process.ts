@@ -46,6 +46,11 @@ const CONFIG_VARIABLES = [
   'HOST',
   'LOG_DIR',
   'ROUND_TIMEOUT_MS',
+  'LOG_VALUES',
+  'LOG_FORMAT',
+  'LOG_LEVEL',
+  'METRICS_PORT',
+  'PEER_CALLS',
   'AUTH',
   'PRIVATE_KEY_FILE',
   'CERTS_DIR',
@@ -400,7 +405,8 @@ export function startGeneral(env: Record<string, string>, readyWithinMs = 60_000
     }, readyWithinMs);
     const onData = (chunk: string) => {
       output += chunk;
-      const match = / listening on [^\s:]+:(\d+)/.exec(output);
+      // Text (`general 3: listening on HOST:PORT`) or json (`"msg":"listening on HOST:PORT ...`).
+      const match = /\blistening on [^\s:"]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         ready({ child, port: Number(match[1]), marker, output: () => output, exited });

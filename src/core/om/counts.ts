@@ -29,3 +29,10 @@ export function valuesPerLieutenant(n: number, t: number): number {
 export function rpcsExpected(n: number, t: number): number {
   return n - 1 + t * (n - 1) * (n - 2);
 }
+
+/**
+ * The most values one lieutenant may hold in a run: each is a node of its EIG tree in memory, and
+ * past a million a general (or a simulation of all of them in one process) runs out of memory long
+ * before the run ends. n=16, t=5 holds 266,645; n=19, t=6 would hold 9.7 million.
+ */
+export const MAX_VALUES_PER_LIEUTENANT = 1_000_000;

@@ -1,7 +1,8 @@
 import { DEFAULT_ORDER, majority, type Order, type Tally } from '../order.js';
 import { COMMANDER, type Path } from '../paths.js';
 import { emptyStep, LockStepRun } from '../run/lock-step-run.js';
-import { lieutenantsExcept, type RoundSlot, reject } from '../run/rounds.js';
+import { relaySchedule } from '../run/relay-schedule.js';
+import { type RoundSlot, reject } from '../run/rounds.js';
 import type { Batch, GeneralSpec, ProtocolRun, Rejection, Step } from '../run/types.js';
 import { batchSize, valuesPerLieutenant } from './counts.js';
 import { type PathTable, pathTable } from './path-table.js';
@@ -22,7 +23,14 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
   private valuesSent = 0;
 
   constructor(spec: GeneralSpec) {
-    super(spec, () => ({ received: new Set(), closed: false, timedOut: false }));
+    super(
+      spec,
+      relaySchedule(spec.n, spec.t, (round) => {
+        const size = batchSize(spec.n, round);
+        return { least: size, most: size };
+      }),
+      () => ({ received: new Set(), closed: false, timedOut: false }),
+    );
     this.table = this.isCommander ? undefined : pathTable(spec.n, spec.t, spec.id);
     this.values = new Uint8Array(this.table?.size ?? 0);
   }
@@ -30,6 +38,14 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
   /** The EIG path behind a storage index (as reported in a Step). */
   pathAt(index: number): Path {
     return this.table?.path(index) ?? [];
+  }
+
+  /** Round 0: (0); round r: each relayed path s extended by this general, as the receiver stores it. */
+  receiverPaths(batch: Batch): readonly Path[] {
+    if (batch.round === 0 || this.table === undefined) return batch.values.map(() => [COMMANDER]);
+    const table = this.table;
+    const indices = table.outgoingIndices(batch.round, batch.receiver);
+    return Array.from(indices, (index) => [...table.path(index), this.spec.id]);
   }
 
   get sentValues(): number {
@@ -68,8 +84,16 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
     return step;
   }
 
-  protected issue(step: Step, receiver: number, order: Order): void {
-    this.emit(step, 0, receiver, () => [COMMANDER], [order]);
+  /** Round 0: the commander's order to each lieutenant; rounds 1..t: what a lieutenant relays. */
+  protected send(step: Step, round: number): void {
+    if (round > 0) {
+      this.relay(step, round);
+      return;
+    }
+    const order: Order = this.spec.order ?? DEFAULT_ORDER;
+    for (const receiver of this.schedule.receivers(0, this.spec.id)) {
+      this.emit(step, 0, receiver, () => [COMMANDER], [order]);
+    }
   }
 
   /** The EIG tree resolved from its root (0); values still missing count as RETREAT. */
@@ -98,7 +122,7 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
   private check(batch: Batch): Rejection | undefined {
     const admitted = this.rounds.admit(batch);
     if (admitted !== undefined) return admitted;
-    const expected = batchSize(this.spec.n, batch.round);
+    const expected = this.schedule.valuesPerBatch(batch.round).least;
     if (batch.values.length !== expected) {
       return reject(
         'wrong-length',
@@ -109,10 +133,9 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
   }
 
   /** Round r >= 1: to every other lieutenant, the value held for each path of length r avoiding both. */
-  protected relay(step: Step, round: number): void {
-    const { n, id } = this.spec;
+  private relay(step: Step, round: number): void {
     const table = this.requireTable();
-    for (const receiver of lieutenantsExcept(n, id)) {
+    for (const receiver of this.schedule.receivers(round, this.spec.id)) {
       const indices = table.outgoingIndices(round, receiver);
       const values: Order[] = new Array(indices.length);
       for (let i = 0; i < indices.length; i++) {

@@ -23,7 +23,8 @@ export class PathTable {
     const excluded = new Set([self]);
     for (let length = 1; length <= t + 1; length++) {
       const start = this.paths.length;
-      this.paths.push(...pathsOfLength(n, length, excluded));
+      // One at a time: a level can hold more paths than a call takes arguments (240,240 at n=16, t=5).
+      for (const path of pathsOfLength(n, length, excluded)) this.paths.push(path);
       this.levels[length] = [start, this.paths.length];
     }
   }

@@ -1,31 +1,38 @@
-import { DEFAULT_ORDER, type Order } from '../order.js';
+import type { Order } from '../order.js';
 import { COMMANDER, type Path } from '../paths.js';
 import { isTraitor, valueToSend } from '../strategy.js';
 import { type RoundSlot, Rounds } from './rounds.js';
-import type { GeneralSpec, Step } from './types.js';
+import { largestBatch, type Schedule } from './schedule.js';
+import type { GeneralSpec, PhaseRecord, Step } from './types.js';
 
 export const emptyStep = (): Step => ({ outbox: [], lies: [], completed: [] });
 
 /**
- * One general's life in a run of rounds 0..t, shared by OM(t) and SM(t): the commander issues its
- * order and is done; a lieutenant closes each round once it is complete (or its deadline passed),
- * relays into the next, and decides after round t. What it relays and how it decides are the
- * algorithm's; so is what a batch must hold beyond the checks in Rounds.
+ * One general's life in a lock-step run, shared by every algorithm: on entering a round it sends
+ * what the algorithm gives for that round (the schedule says to whom); it closes a round once every
+ * batch the schedule expects is in (or the round's deadline passed), lets the algorithm conclude
+ * from it, and enters the next; after its last round it decides and is finished. A general with no
+ * round to wait on (OM's commander) is finished as soon as it has sent round 0.
  */
 export abstract class LockStepRun<S extends RoundSlot> {
   protected readonly rounds: Rounds<S>;
   protected current = 0;
   protected decided: Order | undefined;
   protected lieCount = 0;
+  private done = false;
+  private readonly lastOwnRound: number;
+  private largest: number | undefined;
 
   constructor(
     readonly spec: GeneralSpec,
+    protected readonly schedule: Schedule,
     slot: () => S,
   ) {
     if (spec.id === COMMANDER && spec.order === undefined) {
       throw new RangeError('the commander needs an order to issue');
     }
-    this.rounds = new Rounds(spec, slot);
+    this.rounds = new Rounds(spec.id, schedule, slot);
+    this.lastOwnRound = schedule.lastRoundOf(spec.id);
   }
 
   get isCommander(): boolean {
@@ -36,61 +43,90 @@ export abstract class LockStepRun<S extends RoundSlot> {
     return this.decided;
   }
 
-  /** The round this general is waiting on; t+1 once it has decided. */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** The round this general is waiting on; lastRound+1 once finished. */
   get round(): number {
     return this.current;
+  }
+
+  get lastRound(): number {
+    return this.schedule.lastRound;
+  }
+
+  get largestBatch(): number {
+    this.largest ??= largestBatch(this.schedule);
+    return this.largest;
   }
 
   get lies(): number {
     return this.lieCount;
   }
 
-  /** Joins the run: the commander issues its order to each lieutenant (and is done). */
+  phases(): readonly PhaseRecord[] {
+    return [];
+  }
+
+  /** Joins the run: sends round 0 (the commander's order, its decision from now on) and goes on. */
   start(): Step {
     const step = emptyStep();
-    if (!this.isCommander) return step;
-    const order = this.spec.order ?? DEFAULT_ORDER;
-    for (let receiver = 1; receiver < this.spec.n; receiver++) this.issue(step, receiver, order);
-    this.decided = order;
-    this.current = this.spec.t + 1;
+    if (this.isCommander) this.decided = this.spec.order;
+    this.send(step, 0);
+    this.advance(step);
     return step;
   }
 
   /** The deadline of `round` passed: close it if it is still open; what is missing stays missing. */
   expire(round: number): Step {
     const step = emptyStep();
-    if (round !== this.current || this.decided !== undefined) return step;
+    if (round !== this.current || this.done) return step;
     this.rounds.slot(round).timedOut = true;
-    step.completed.push(this.rounds.close(round));
+    this.closeRound(step, round);
     this.advance(step);
     return step;
   }
 
-  /** Round 0, commander only: send `order` to lieutenant `receiver`. */
-  protected abstract issue(step: Step, receiver: number, order: Order): void;
+  /** Entering `round`: send this round's batches, if the schedule has this general send any. */
+  protected abstract send(step: Step, round: number): void;
 
-  /** Rounds 1..t: send what the rounds before taught this general. */
-  protected abstract relay(step: Step, round: number): void;
-
-  /** After round t: the decision. */
+  /** After the last round: the decision. */
   protected abstract decide(): Order;
 
-  /** Closes every round that is complete, relaying after each, and decides after round t. */
+  /** `round` just closed: what the algorithm learns from it (nothing, unless it says otherwise). */
+  protected concluded(_step: Step, _round: number): void {}
+
+  /** Closes every round that is complete, sending into the next after each, and finishes after the last. */
   protected advance(step: Step): void {
-    while (this.decided === undefined) {
-      if (!this.rounds.slot(this.current).closed) {
-        if (!this.rounds.complete(this.current)) return;
-        step.completed.push(this.rounds.close(this.current));
-      }
-      const next = this.current + 1;
-      if (next > this.spec.t) {
-        this.decided = this.decide();
-        this.current = next;
+    while (!this.done) {
+      if (this.current > this.lastOwnRound) {
+        this.finish();
         return;
       }
-      this.relay(step, next);
+      if (!this.rounds.slot(this.current).closed) {
+        if (!this.rounds.complete(this.current)) return;
+        this.closeRound(step, this.current);
+      }
+      const next = this.current + 1;
+      if (next > this.lastOwnRound) {
+        this.finish();
+        return;
+      }
+      this.send(step, next);
       this.current = next;
     }
+  }
+
+  private closeRound(step: Step, round: number): void {
+    step.completed.push(this.rounds.close(round));
+    this.concluded(step, round);
+  }
+
+  private finish(): void {
+    if (this.decided === undefined) this.decided = this.decide();
+    this.current = this.schedule.lastRound + 1;
+    this.done = true;
   }
 
   /**

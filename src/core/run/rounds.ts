@@ -1,5 +1,7 @@
-import { COMMANDER } from '../paths.js';
+import type { Schedule } from './schedule.js';
 import type { Batch, Rejection, RejectionCode, RoundOutcome } from './types.js';
+
+export { batchesExpected, lieutenantsExcept } from './relay-schedule.js';
 
 /** What a receiver tracks of one round, whatever the algorithm; each algorithm may add to it. */
 export interface RoundSlot {
@@ -8,64 +10,47 @@ export interface RoundSlot {
   timedOut: boolean;
 }
 
-interface Receiver {
-  readonly n: number;
-  readonly t: number;
-  readonly id: number;
-}
-
 /**
- * The rounds one receiver expects, shared by OM and SM (both run in the same rounds): which batches
- * are admissible at all, when a round is complete, and what closing it reports.
+ * The rounds one receiver expects under a schedule, whatever the algorithm: which batches are
+ * admissible at all, when a round is complete, and what closing it reports.
  */
 export class Rounds<S extends RoundSlot> {
   private readonly slots: S[] = [];
 
   constructor(
-    private readonly receiver: Receiver,
+    private readonly id: number,
+    private readonly schedule: Schedule,
     slot: () => S,
   ) {
-    for (let r = 0; r <= receiver.t; r++) this.slots.push(slot());
+    for (let r = 0; r <= schedule.lastRound; r++) this.slots.push(slot());
   }
 
   slot(round: number): S {
     const slot = this.slots[round];
-    if (slot === undefined) throw new RangeError(`round ${round} is outside 0..${this.receiver.t}`);
+    if (slot === undefined) throw new RangeError(`round ${round} is outside 0..${this.schedule.lastRound}`);
     return slot;
   }
 
-  /** Every batch of round r from each sender that round expects is in. */
+  /** Every batch of round r from each sender the schedule names is in. */
   complete(round: number): boolean {
-    return this.slot(round).received.size >= batchesExpected(this.receiver.n, round);
+    return this.slot(round).received.size >= this.schedule.senders(round, this.id).length;
   }
 
   /**
    * The checks every algorithm makes before looking at a batch's values: the receiver, the round,
-   * the sender (only the commander sends round 0, only lieutenants later), duplicates, closed rounds.
+   * the sender (one the schedule has send to this general in that round), duplicates, closed rounds.
    */
   admit(batch: Batch): Rejection | undefined {
-    const { n, t, id } = this.receiver;
+    const { id, schedule } = this;
     const { round, sender, receiver } = batch;
     if (receiver !== id) {
       return reject('wrong-receiver', `batch addressed to general ${receiver}, this is general ${id}`);
     }
-    if (!Number.isInteger(round) || round < 0 || round > t) {
-      return reject('round-out-of-range', `round ${round} is outside 0..${t} for this run`);
+    if (!Number.isInteger(round) || round < 0 || round > schedule.lastRound) {
+      return reject('round-out-of-range', `round ${round} is outside 0..${schedule.lastRound} for this run`);
     }
-    const validSender =
-      Number.isInteger(sender) &&
-      sender >= 0 &&
-      sender < n &&
-      sender !== id &&
-      id !== COMMANDER &&
-      (round === 0 ? sender === COMMANDER : sender !== COMMANDER);
-    if (!validSender) {
-      return reject(
-        'not-a-peer',
-        round === 0
-          ? `general ${sender} cannot send round 0 to general ${id}: only the commander (0) does`
-          : `general ${sender} is not a lieutenant that sends round ${round} to general ${id} (n=${n})`,
-      );
+    if (!schedule.sends(round, sender, id)) {
+      return reject('not-a-peer', schedule.notASender(round, sender, id));
     }
     const slot = this.slot(round);
     if (slot.received.has(sender)) {
@@ -77,15 +62,14 @@ export class Rounds<S extends RoundSlot> {
 
   /** Closes round r and says what it got and whom it still missed. */
   close(round: number): RoundOutcome {
-    const { n, id } = this.receiver;
     const slot = this.slot(round);
     slot.closed = true;
+    const senders = this.schedule.senders(round, this.id);
     const missing: number[] = [];
-    const senders = round === 0 ? [COMMANDER] : lieutenantsExcept(n, id);
     for (const sender of senders) if (!slot.received.has(sender)) missing.push(sender);
     return {
       round,
-      batchesExpected: batchesExpected(n, round),
+      batchesExpected: senders.length,
       batchesReceived: slot.received.size,
       timedOut: slot.timedOut,
       missing,
@@ -95,15 +79,4 @@ export class Rounds<S extends RoundSlot> {
 
 export function reject(code: RejectionCode, message: string): Rejection {
   return { code, message };
-}
-
-export function lieutenantsExcept(n: number, id: number): number[] {
-  const out: number[] = [];
-  for (let j = 1; j < n; j++) if (j !== id) out.push(j);
-  return out;
-}
-
-/** Batches a lieutenant expects in round r. */
-export function batchesExpected(n: number, round: number): number {
-  return round === 0 ? 1 : n - 2;
 }

@@ -1,7 +1,8 @@
 import { DEFAULT_ORDER, type Order, type Tally } from '../order.js';
 import { COMMANDER, type Path } from '../paths.js';
 import { LockStepRun } from '../run/lock-step-run.js';
-import { lieutenantsExcept, type RoundSlot, reject } from '../run/rounds.js';
+import { relaySchedule } from '../run/relay-schedule.js';
+import { type RoundSlot, reject } from '../run/rounds.js';
 import type { Batch, ChainProof, GeneralSpec, ProtocolRun, Rejection, Step } from '../run/types.js';
 import { chainFault, compareSigners, extendChain } from './chains.js';
 import type { Signer, Verifier } from './signatures.js';
@@ -43,7 +44,11 @@ export class SmRun extends LockStepRun<RoundState> implements ProtocolRun {
     spec: GeneralSpec,
     private readonly keys: SmRunKeys,
   ) {
-    super(spec, () => ({ received: new Set(), closed: false, timedOut: false, best: new Map() }));
+    super(
+      spec,
+      relaySchedule(spec.n, spec.t, () => ({ least: 0, most: MAX_SIGNED_BATCH })),
+      () => ({ received: new Set(), closed: false, timedOut: false, best: new Map() }),
+    );
   }
 
   /** Chains sent, genuine or tampered. */
@@ -81,9 +86,24 @@ export class SmRun extends LockStepRun<RoundState> implements ProtocolRun {
     return this.chainSigners[index] ?? [];
   }
 
-  /** Round 0: the commander signs its order (as its strategy has it) to each lieutenant. */
-  protected issue(step: Step, receiver: number, order: Order): void {
-    this.emit(step, 0, receiver, [[order, undefined]]);
+  /** Each value's chain as sent, this general's signature last: the chain its receiver holds. */
+  receiverPaths(batch: Batch): readonly Path[] {
+    return (batch.chains ?? []).map((chain) => chain.signers);
+  }
+
+  /**
+   * Round 0: the commander signs its order (as its strategy has it) to each lieutenant; rounds
+   * 1..t: what a lieutenant relays.
+   */
+  protected send(step: Step, round: number): void {
+    if (round > 0) {
+      this.relay(step, round);
+      return;
+    }
+    const order: Order = this.spec.order ?? DEFAULT_ORDER;
+    for (const receiver of this.schedule.receivers(0, this.spec.id)) {
+      this.emit(step, 0, receiver, [[order, undefined]]);
+    }
   }
 
   /**
@@ -164,9 +184,9 @@ export class SmRun extends LockStepRun<RoundState> implements ProtocolRun {
   }
 
   /** Round r: each value first seen in round r-1, to every lieutenant not yet in its chain. */
-  protected relay(step: Step, round: number): void {
+  private relay(step: Step, round: number): void {
     const fresh = this.absorb(round - 1);
-    for (const receiver of lieutenantsExcept(this.spec.n, this.spec.id)) {
+    for (const receiver of this.schedule.receivers(round, this.spec.id)) {
       this.emit(
         step,
         round,

@@ -34,6 +34,10 @@ import type {
   GetTraceResponse__Output as _byzantine_v1_GetTraceResponse__Output,
 } from './byzantine/v1/GetTraceResponse.js';
 import type {
+  PhaseReport as _byzantine_v1_PhaseReport,
+  PhaseReport__Output as _byzantine_v1_PhaseReport__Output,
+} from './byzantine/v1/PhaseReport.js';
+import type {
   ResetLogRequest as _byzantine_v1_ResetLogRequest,
   ResetLogRequest__Output as _byzantine_v1_ResetLogRequest__Output,
 } from './byzantine/v1/ResetLogRequest.js';
@@ -109,6 +113,7 @@ export interface ProtoGrpcType {
         _byzantine_v1_GetTraceResponse__Output
       >;
       Order: EnumTypeDefinition;
+      PhaseReport: MessageTypeDefinition<_byzantine_v1_PhaseReport, _byzantine_v1_PhaseReport__Output>;
       ResetLogRequest: MessageTypeDefinition<
         _byzantine_v1_ResetLogRequest,
         _byzantine_v1_ResetLogRequest__Output

@@ -16,6 +16,10 @@ import type {
   Algorithm as _byzantine_v1_Algorithm,
   Algorithm__Output as _byzantine_v1_Algorithm__Output,
 } from '../../byzantine/v1/Algorithm.js';
+import type {
+  PhaseReport as _byzantine_v1_PhaseReport,
+  PhaseReport__Output as _byzantine_v1_PhaseReport__Output,
+} from '../../byzantine/v1/PhaseReport.js';
 
 export interface GetDecisionResponse {
   id?: number;
@@ -41,6 +45,10 @@ export interface GetDecisionResponse {
    */
   valuesInvalid?: number;
   algorithm?: _byzantine_v1_Algorithm;
+  /**
+   * King: the general's view of each phase it finished
+   */
+  phases?: _byzantine_v1_PhaseReport[];
 }
 
 export interface GetDecisionResponse__Output {
@@ -67,4 +75,8 @@ export interface GetDecisionResponse__Output {
    */
   valuesInvalid: number;
   algorithm: _byzantine_v1_Algorithm__Output;
+  /**
+   * King: the general's view of each phase it finished
+   */
+  phases: _byzantine_v1_PhaseReport__Output[];
 }

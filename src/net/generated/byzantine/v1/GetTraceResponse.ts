@@ -24,6 +24,10 @@ import type {
   Algorithm as _byzantine_v1_Algorithm,
   Algorithm__Output as _byzantine_v1_Algorithm__Output,
 } from '../../byzantine/v1/Algorithm.js';
+import type {
+  PhaseReport as _byzantine_v1_PhaseReport,
+  PhaseReport__Output as _byzantine_v1_PhaseReport__Output,
+} from '../../byzantine/v1/PhaseReport.js';
 
 export interface GetTraceResponse {
   id?: number;
@@ -45,6 +49,10 @@ export interface GetTraceResponse {
   decision?: _byzantine_v1_Order;
   tally?: _byzantine_v1_Tally | null;
   algorithm?: _byzantine_v1_Algorithm;
+  /**
+   * King: the general's view of each phase it finished
+   */
+  phases?: _byzantine_v1_PhaseReport[];
 }
 
 export interface GetTraceResponse__Output {
@@ -67,4 +75,8 @@ export interface GetTraceResponse__Output {
   decision: _byzantine_v1_Order__Output;
   tally: _byzantine_v1_Tally__Output | null;
   algorithm: _byzantine_v1_Algorithm__Output;
+  /**
+   * King: the general's view of each phase it finished
+   */
+  phases: _byzantine_v1_PhaseReport__Output[];
 }
