@@ -281,10 +281,15 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
       for (let id = 0; id < SMALL; id++) {
         const logs = stack.serviceLogs(id);
         assert.equal(logs.status, 0, logs.stderr);
+        // Its start line and its progress in the run, whichever node it is on.
         assert.match(
           logs.stdout,
-          new RegExp(`^general ${id} \\(\\S+\\) listening on 0\\.0\\.0\\.0:50051, ${SMALL} generals$`, 'm'),
+          new RegExp(
+            `general ${id}: listening on 0\\.0\\.0\\.0:50051 \\(.*${SMALL} generals, auth on\\)$`,
+            'm',
+          ),
         );
+        assert.match(logs.stdout, new RegExp(`general ${id}: run ${runId} joined: OM\\(${T}\\), n=${SMALL}`));
       }
       const logDir = join(workDir, 'ten-logs');
       const byNode = stack.gatherLogFiles(image, logDir);
