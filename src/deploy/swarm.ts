@@ -138,6 +138,9 @@ function clientService(cluster: Cluster, peers: string): YamlMapping {
       ? { secrets: [secretFor(SWARM_CLIENT_SECRET)], configs: certificateConfigs }
       : {}),
     networks: [SWARM_SETTINGS.network],
+    // The image's HEALTHCHECK asks a general's health service: the client has none, and Swarm kills
+    // a task whose probe keeps failing (a run that waits long for its generals would be cut short).
+    healthcheck: { disable: true },
     ...HARDENING,
     deploy: {
       // Deploying starts no run: `docker service scale <stack>_client=1` runs the client once.

@@ -44,6 +44,9 @@ export const FAST_RECONNECT: grpc.ChannelOptions = {
   // No service config comes over DNS here, and a DNS server that never answers TXT queries (as on
   // an internal Docker network) would otherwise hold a one-shot client for ~25 s after it is done.
   'grpc.service_config_disable_resolution': 1,
+  // A peer that moves (a Swarm task rescheduled off a lost node) comes back under its name at a new
+  // address: look the name up again a second after the last lookup, not grpc's default 30 s.
+  'grpc.dns_min_time_between_resolutions_ms': 1000,
 };
 
 let HealthClientClass: HealthClientConstructor | undefined;

@@ -3,6 +3,7 @@ import { formatHostPort, type HostPort } from '../config/config.js';
 import { PeerCallError } from './errors.js';
 import type { GeneralClient } from './generated/byzantine/v1/General.js';
 import { FAST_RECONNECT, type HealthClient, healthClient, waitForReadyMetadata } from './health.js';
+import { keepResolving } from './name-resolution.js';
 import { byzantineProto } from './proto.js';
 import {
   channelCredentials,
@@ -63,6 +64,7 @@ export class PeerClients {
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       });
+      keepResolving(client.getChannel());
       this.clients.set(id, client);
     }
     return client;
@@ -70,7 +72,9 @@ export class PeerClients {
 
   /** A health client for general `id`, on its own channel, with this cluster's credentials. */
   health(id: number): HealthClient {
-    return healthClient(this.address(id), channelCredentials(this.security), this.options(id));
+    const client = healthClient(this.address(id), channelCredentials(this.security), this.options(id));
+    keepResolving(client.getChannel());
+    return client;
   }
 
   /** A unary call with a deadline; waits for the connection until then rather than failing fast. */

@@ -151,6 +151,9 @@ describe('stack.yaml', () => {
     assert.deepEqual(client.secrets, [
       { source: 'client_key', target: 'client_key', uid: '1000', gid: '1000', mode: 0o400 },
     ]);
+    // The image's HEALTHCHECK probes a general: in the client it would fail, and Swarm would kill a
+    // run that outlasts the start period.
+    assert.deepEqual(client.healthcheck, { disable: true });
   });
 
   it('hardens every container as compose does, within what Swarm applies', () => {
