@@ -39,11 +39,18 @@ type Unary<Req, Res> = (
 /** One channel per peer, created on first use and reused for every call after. */
 export class PeerClients {
   private readonly clients = new Map<number, GeneralClient>();
+  private sharedCredentials: grpc.ChannelCredentials | undefined;
 
   constructor(
     readonly peers: readonly HostPort[],
     readonly security: TransportSecurity = PLAINTEXT,
   ) {}
+
+  /** One TLS context for every channel: parsing the keys and certificates for each peer is waste. */
+  private credentials(): grpc.ChannelCredentials {
+    this.sharedCredentials ??= channelCredentials(this.security);
+    return this.sharedCredentials;
+  }
 
   address(id: number): string {
     const peer = this.peers[id];
@@ -59,7 +66,7 @@ export class PeerClients {
     let client = this.clients.get(id);
     if (client === undefined) {
       const General = byzantineProto().byzantine.v1.General;
-      client = new General(this.address(id), channelCredentials(this.security), {
+      client = new General(this.address(id), this.credentials(), {
         ...this.options(id),
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -72,7 +79,7 @@ export class PeerClients {
 
   /** A health client for general `id`, on its own channel, with this cluster's credentials. */
   health(id: number): HealthClient {
-    const client = healthClient(this.address(id), channelCredentials(this.security), this.options(id));
+    const client = healthClient(this.address(id), this.credentials(), this.options(id));
     keepResolving(client.getChannel());
     return client;
   }
