@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
 /** Where a sink writes: a file it opened (and closes), or a descriptor it was given (stdout). */
 type Target = { readonly fd: number; readonly owned: boolean };
@@ -123,18 +123,27 @@ function writeFile(fd: number, text: string): void {
 /** How long to wait before writing again to a full non-blocking pipe, growing to the last. */
 const RETRY_MS = [1, 5, 20, 50, 100] as const;
 
+/**
+ * Writes to a descriptor it does not own (stdout), synchronously as Node writes its own stdout to a
+ * pipe, and for the same reason as writeFile. A non-blocking pipe whose reader is behind answers
+ * EAGAIN: the rest waits and is tried again shortly, so a slow reader never stalls the general.
+ */
 function writeAll(fd: number, buffer: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     let retries = 0;
-    const step = (offset: number): void => {
-      write(fd, buffer, offset, buffer.length - offset, null, (error, written) => {
-        if (error?.code === 'EAGAIN') {
-          // A non-blocking pipe whose reader is behind: try again shortly, without blocking anything.
-          setTimeout(() => step(offset), RETRY_MS[Math.min(retries++, RETRY_MS.length - 1)]);
-        } else if (error) reject(error);
-        else if (offset + written < buffer.length) step(offset + written);
-        else resolve();
-      });
+    const step = (from: number): void => {
+      let offset = from;
+      try {
+        while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+          reject(error);
+          return;
+        }
+        setTimeout(() => step(offset), RETRY_MS[Math.min(retries++, RETRY_MS.length - 1)]);
+        return;
+      }
+      resolve();
     };
     step(0);
   });
