@@ -3,8 +3,8 @@ import { parseGeneralEnv } from '../config/config.js';
 import { formatStrategy } from '../core/strategy.js';
 import { GeneralLog } from '../log/general-log.js';
 import { ProgressLog } from '../log/progress-log.js';
-import { GeneralMetrics } from '../metrics/general-metrics.js';
-import { MetricsServer } from '../metrics/metrics-server.js';
+import type { GeneralMetrics } from '../metrics/general-metrics.js';
+import type { MetricsServer } from '../metrics/metrics-server.js';
 import { GeneralServer } from '../net/general-server.js';
 import { generalSecurity } from './credentials.js';
 
@@ -72,7 +72,11 @@ export async function generalCommand(): Promise<number> {
   // Everything this general prints goes through `progress`, written in the background: nothing
   // else writes to stdout, so that lines keep their order and a slow reader never blocks a round.
   const progress = ProgressLog.toStdout(config.id, { format: config.logFormat, level: config.logLevel });
-  const metrics = config.metricsPort === undefined ? undefined : new GeneralMetrics(config.id);
+  // prom-client only where metrics are asked for: every general pays for what it loads at start.
+  const metrics: GeneralMetrics | undefined =
+    config.metricsPort === undefined
+      ? undefined
+      : new (await import('../metrics/general-metrics.js')).GeneralMetrics(config.id);
   const log = new GeneralLog(config.logDir, config.id, {
     valueLines: config.valueLines,
     progress,
@@ -84,6 +88,7 @@ export async function generalCommand(): Promise<number> {
   if (metrics !== undefined && config.metricsPort !== undefined) {
     metrics.watch(server.liveCounts());
     try {
+      const { MetricsServer } = await import('../metrics/metrics-server.js');
       endpoint = await MetricsServer.listen(config.host, config.metricsPort, () => metrics.exposition());
     } catch (error) {
       await server.shutdown(0);

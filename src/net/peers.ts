@@ -79,7 +79,12 @@ export class PeerClients {
 
   /** A health client for general `id`, on its own channel, with this cluster's credentials. */
   health(id: number): HealthClient {
-    const client = healthClient(this.address(id), this.credentials(), this.options(id));
+    const client = healthClient(this.address(id), this.credentials(), {
+      ...this.options(id),
+      // Asked while generals start: a refused connection is cheap, so try again within a quarter
+      // second rather than back off to a second and see a general up late.
+      'grpc.max_reconnect_backoff_ms': 250,
+    });
     keepResolving(client.getChannel());
     return client;
   }
