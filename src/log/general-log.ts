@@ -16,7 +16,16 @@ export function eventLogPath(logDir: string, id: number): string {
   return join(logDir, `general_${id}_events.jsonl`);
 }
 
-const pathText = (path: Path) => path.join('>');
+/** Paths are the path table's own arrays, the same in every run: each is written out once. */
+const pathTexts = new WeakMap<Path, string>();
+const pathText = (path: Path): string => {
+  let text = pathTexts.get(path);
+  if (text === undefined) {
+    text = path.join('>');
+    pathTexts.set(path, text);
+  }
+  return text;
+};
 
 /**
  * How the intermediate log shows received values: a line per value (`all`), a line per batch with
@@ -50,6 +59,8 @@ export class GeneralLog {
   private readonly now: () => Date;
   private readonly progress: ProgressLog | undefined;
   private readonly metrics: GeneralMetrics | undefined;
+  private stampedAt = Number.NaN;
+  private stampText = '';
 
   constructor(
     readonly logDir: string,
@@ -63,6 +74,17 @@ export class GeneralLog {
     mkdirSync(logDir, { recursive: true, mode: 0o777 });
     this.text = new LineSink(intermediateLogPath(logDir, id));
     this.events = new LineSink(eventLogPath(logDir, id));
+  }
+
+  /** The time as the logs write it; many lines share a millisecond, and so its text. */
+  private stamp(): string {
+    const date = this.now();
+    const ms = date.getTime();
+    if (ms !== this.stampedAt) {
+      this.stampedAt = ms;
+      this.stampText = date.toISOString();
+    }
+    return this.stampText;
   }
 
   get files(): string[] {
@@ -157,7 +179,7 @@ export class GeneralLog {
   ): void {
     const letters = lettersOf(values);
     // One timestamp per batch: a batch can hold thousands of values.
-    const prefix = `${this.now().toISOString()} run=${run} round=${round} from=${from}`;
+    const prefix = `${this.stamp()} run=${run} round=${round} from=${from}`;
     if (perValue) {
       const held = paths();
       for (let i = 0; i < values.length; i++) {
@@ -183,9 +205,7 @@ export class GeneralLog {
    * the same `batch-received` event as OM's (values empty for propose(none)).
    */
   kingMessage(run: string, round: number, from: number, kind: KingRoundKind, value: Order | undefined): void {
-    this.text.add(
-      `${this.now().toISOString()} run=${run} round=${round} from=${from} ${kind}=${value ?? 'none'}`,
-    );
+    this.text.add(`${this.stamp()} run=${run} round=${round} from=${from} ${kind}=${value ?? 'none'}`);
     this.event('batch-received', {
       run,
       round,
@@ -277,7 +297,7 @@ export class GeneralLog {
     paths?: () => readonly Path[],
   ): void {
     const count = `${values.length} value${values.length === 1 ? '' : 's'}`;
-    const prefix = `${this.now().toISOString()} run=${run} round=${round} to=${to}`;
+    const prefix = `${this.stamp()} run=${run} round=${round} to=${to}`;
     if (error !== undefined) {
       this.text.add(`${prefix} SEND FAILED (${count}): ${loggable(error)}`);
     } else {
@@ -299,7 +319,7 @@ export class GeneralLog {
   }
 
   lies(run: string, strategy: string, lies: readonly Lie[]): void {
-    const ts = this.now().toISOString();
+    const ts = this.stamp();
     for (const lie of lies) {
       const after = lie.after ?? 'nothing (withheld)';
       this.text.add(
@@ -363,11 +383,11 @@ export class GeneralLog {
   }
 
   private line(text: string): void {
-    this.text.add(`${this.now().toISOString()} ${loggable(text)}`);
+    this.text.add(`${this.stamp()} ${loggable(text)}`);
   }
 
   private event(type: string, fields: Record<string, unknown>): void {
-    this.events.add(JSON.stringify({ ts: this.now().toISOString(), general: this.id, type, ...fields }));
+    this.events.add(JSON.stringify({ ts: this.stamp(), general: this.id, type, ...fields }));
   }
 }
 

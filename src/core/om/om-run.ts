@@ -7,6 +7,9 @@ import type { Batch, GeneralSpec, ProtocolRun, Rejection, Step } from '../run/ty
 import { batchSize, valuesPerLieutenant } from './counts.js';
 import { type PathTable, pathTable } from './path-table.js';
 
+/** The path of the commander's order, as every lieutenant holds it. */
+const ORDER_PATH: Path = [COMMANDER];
+
 const ATTACK_CODE = 1;
 const RETREAT_CODE = 2;
 
@@ -42,10 +45,8 @@ export class OmRun extends LockStepRun<RoundSlot> implements ProtocolRun {
 
   /** Round 0: (0); round r: each relayed path s extended by this general, as the receiver stores it. */
   receiverPaths(batch: Batch): readonly Path[] {
-    if (batch.round === 0 || this.table === undefined) return batch.values.map(() => [COMMANDER]);
-    const table = this.table;
-    const indices = table.outgoingIndices(batch.round, batch.receiver);
-    return Array.from(indices, (index) => [...table.path(index), this.spec.id]);
+    if (batch.round === 0 || this.table === undefined) return batch.values.map(() => ORDER_PATH);
+    return this.table.relayedPaths(batch.round, batch.receiver);
   }
 
   get sentValues(): number {

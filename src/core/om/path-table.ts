@@ -12,6 +12,7 @@ export class PathTable {
   private readonly levels: Array<readonly [number, number]> = [];
   private readonly incoming = new Map<string, Int32Array>();
   private readonly outgoing = new Map<string, Int32Array>();
+  private readonly relayed = new Map<string, readonly Path[]>();
   private readonly lookups = new Map<number, Map<string, number>>();
   private childLists: Int32Array[] | undefined;
 
@@ -64,6 +65,21 @@ export class PathTable {
       this.outgoing.set(key, indices);
     }
     return indices;
+  }
+
+  /**
+   * The paths under which `receiver` holds what this lieutenant relays to it in `round`: each
+   * relayed path extended by this lieutenant. The same arrays every run, so that a log writes each
+   * once.
+   */
+  relayedPaths(round: number, receiver: number): readonly Path[] {
+    const key = `${round}:${receiver}`;
+    let paths = this.relayed.get(key);
+    if (paths === undefined) {
+      paths = Array.from(this.outgoingIndices(round, receiver), (index) => [...this.path(index), this.self]);
+      this.relayed.set(key, paths);
+    }
+    return paths;
   }
 
   /** Children of each node: the path extended by each lieutenant not on it and not this one. */
