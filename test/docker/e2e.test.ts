@@ -10,7 +10,8 @@
  * compose.yaml, ./logs and ./keys are never touched), brings it up with mutual TLS, runs the client
  * for ATTACK and RETREAT, reads the logs, checks that each container holds only its own key and that
  * a client without the cluster's certificates is refused, runs SM(5) (signed messages, t = n-2) and
- * checks its exact counts and ignored chains, pauses a loyal lieutenant and runs again, gives a loyal
+ * checks its exact counts and ignored chains, runs King(2) and checks its exact counts and kings,
+ * pauses a loyal lieutenant and runs again, gives a loyal
  * lieutenant a key that does not match its certificate (it refuses to start), then credentials from
  * another CA (it starts, but nobody talks to it) and runs again, and takes everything down
  * afterwards, also when something failed. With no engine reachable it fails: it never skips.
@@ -543,6 +544,42 @@ describe(`a cluster of ${GENERALS} containers, traitors ${TRAITORS.join(',')}, O
       );
     }
     for (const id of [1, 3]) assert.deepEqual(ignored(id), [], `general ${id} ignored nothing`);
+  });
+
+  it(`King(${T}) on the same cluster: \`run client --algorithm king --order ATTACK --t ${T} --json\` agrees, with exact counts`, () => {
+    const flags = ['--algorithm', 'king', '--order', 'ATTACK', '--t', `${T}`, '--json'];
+    const ran = client(...flags);
+    const shown = describeRun(['run', 'client', ...flags], ran);
+    assert.equal(ran.status, CLIENT_EXIT.agreement, shown);
+    const result = JSON.parse(ran.stdout) as {
+      algorithm: string;
+      ic1: boolean;
+      ic2: boolean;
+      consensus: string | null;
+      messages: { expected: number; delivered: number };
+      rpcs: number;
+      phases: { phase: number; king: number }[];
+    };
+    assert.deepEqual(
+      [result.algorithm, result.ic1, result.ic2, result.consensus],
+      ['king', true, true, 'ATTACK'],
+      shown,
+    );
+    // Counts by hand for n = 7, t = 2, no silent general: the order to 6 lieutenants, then 3 phases
+    // of value and propose rounds (every general to the 6 others: 7 x 6 = 42 each) and a king round
+    // (the king to the 6 others): 6 + 3 x (42 + 42 + 6) = 276 messages, one batch each.
+    assert.deepEqual(result.messages, { expected: 276, delivered: 276 }, shown);
+    assert.equal(result.rpcs, 276, shown);
+    // The king of phase p is general p-1.
+    assert.deepEqual(
+      result.phases.map((p) => [p.phase, p.king]),
+      [
+        [1, 0],
+        [2, 1],
+        [3, 2],
+      ],
+      shown,
+    );
   });
 
   describe(`with general ${PAUSED} (a loyal lieutenant) paused`, () => {
