@@ -145,6 +145,10 @@ export class GeneralServer {
           return;
         }
         setServing(this.health, true);
+        // Every stream opens now, while the cluster starts, rather than when the first run joins: a
+        // hundred generals open ten thousand TLS connections between them, which would otherwise
+        // land on the first run and push its order past the round deadlines of those who joined first.
+        this.links.openAll();
         this.log.notice(`listening on ${this.config.host}:${port}`, {
           n: this.n,
           strategy: formatStrategy(this.config.strategy),
@@ -330,8 +334,7 @@ export class GeneralServer {
       { ...this.config.faults, crash: (round) => this.crash(round) },
     );
     this.runs.set(runId, driver);
-    // The streams open when a general first joins a run (while its peers are all up, rather than
-    // racing their start-up), and any that broke since reopen now, before the commander's order.
+    // Streams that broke since the last run reopen now, before the commander's order arrives.
     this.links.openAll();
     driver.start();
     return driver;
