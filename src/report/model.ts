@@ -257,32 +257,20 @@ function kingHolding(
   };
 }
 
-/** Builds the report's model from a trace. Pure: the same trace gives the same model. */
-export function buildReport(trace: RunTrace): ReportModel {
-  const { n, t } = trace;
-  const signed = trace.algorithm === 'sm';
-  const warnings: string[] = [];
-  const king = trace.algorithm === 'king' ? buildKingModel(trace, warnings) : null;
-  if (king !== null) return buildKingReport(trace, king, warnings);
-  const arrows = signed ? buildSignedArrows(trace) : buildArrows(trace);
-  const withheld = buildWithheld(trace);
-  const trees: EigTree[] = [];
-  const chainViews: ChainView[] = [];
-  for (let id = 1; id < n; id++) {
-    const general = trace.generals.get(id);
-    if (general === undefined) continue;
-    if (signed) chainViews.push(buildChainView(trace, general));
-    else trees.push(buildTree(trace, general));
-  }
-  const treeOf = new Map(trees.map((tree) => [tree.lieutenant, tree]));
-  const viewOf = new Map(chainViews.map((view) => [view.lieutenant, view]));
-  const valuesExpected = (id: number) => (id === COMMANDER || signed ? 0 : valuesPerLieutenant(n, t));
+/**
+ * One roster entry per general: a general with no trace is counted as faulty and shown as such;
+ * a traced one is a traitor by its strategy, and what it holds is the algorithm's (`holding`).
+ */
+function buildRoster(
+  trace: RunTrace,
+  valuesExpected: (id: number) => number,
+  holding: (id: number, decision: Order | null) => Holding,
+): { roster: RosterEntry[]; faulty: Set<number>; decisions: Map<number, Order> } {
   const roster: RosterEntry[] = [];
   const faulty = new Set<number>();
   const decisions = new Map<number, Order>();
-  for (let id = 0; id < n; id++) {
+  for (let id = 0; id < trace.n; id++) {
     const general = trace.generals.get(id);
-    const tree = treeOf.get(id);
     const role = id === COMMANDER ? 'commander' : 'lieutenant';
     if (general === undefined) {
       faulty.add(id);
@@ -307,7 +295,6 @@ export function buildReport(trace: RunTrace): ReportModel {
     const decision = id === COMMANDER ? trace.order : (general.decision ?? null);
     if (decision === null) faulty.add(id);
     else decisions.set(id, decision);
-    const view = viewOf.get(id);
     roster.push({
       id,
       role,
@@ -315,12 +302,39 @@ export function buildReport(trace: RunTrace): ReportModel {
       traitor,
       traced: true,
       decision,
-      ...(view === undefined
-        ? treeHolding(id, tree, decision, valuesExpected(id), warnings)
-        : chainHolding(id, view, decision, warnings)),
+      ...holding(id, decision),
       liesTold: general.lies.length,
     });
   }
+  return { roster, faulty, decisions };
+}
+
+/** Builds the report's model from a trace. Pure: the same trace gives the same model. */
+export function buildReport(trace: RunTrace): ReportModel {
+  const { n, t } = trace;
+  const signed = trace.algorithm === 'sm';
+  const warnings: string[] = [];
+  const king = trace.algorithm === 'king' ? buildKingModel(trace, warnings) : null;
+  if (king !== null) return buildKingReport(trace, king, warnings);
+  const arrows = signed ? buildSignedArrows(trace) : buildArrows(trace);
+  const withheld = buildWithheld(trace);
+  const trees: EigTree[] = [];
+  const chainViews: ChainView[] = [];
+  for (let id = 1; id < n; id++) {
+    const general = trace.generals.get(id);
+    if (general === undefined) continue;
+    if (signed) chainViews.push(buildChainView(trace, general));
+    else trees.push(buildTree(trace, general));
+  }
+  const treeOf = new Map(trees.map((tree) => [tree.lieutenant, tree]));
+  const viewOf = new Map(chainViews.map((view) => [view.lieutenant, view]));
+  const valuesExpected = (id: number) => (id === COMMANDER || signed ? 0 : valuesPerLieutenant(n, t));
+  const { roster, faulty, decisions } = buildRoster(trace, valuesExpected, (id, decision) => {
+    const view = viewOf.get(id);
+    return view === undefined
+      ? treeHolding(id, treeOf.get(id), decision, valuesExpected(id), warnings)
+      : chainHolding(id, view, decision, warnings);
+  });
   const strays = offDiagram(trace);
   if (strays > 0) {
     warnings.push(`${strays} refused batch(es) claimed a sender or round outside this run and are not drawn`);
@@ -678,46 +692,15 @@ const recordedIn = (fan: KingFan) => fan.received.replace(/[ .?]/g, '').length;
  */
 function buildKingReport(trace: RunTrace, king: KingModel, warnings: string[]): ReportModel {
   const { n, t } = trace;
-  const faulty = new Set<number>();
-  const decisions = new Map<number, Order>();
-  const roster: RosterEntry[] = [];
-  for (let id = 0; id < n; id++) {
-    const general = trace.generals.get(id);
-    const role = id === COMMANDER ? 'commander' : 'lieutenant';
-    if (general === undefined) {
-      faulty.add(id);
-      roster.push({
-        id,
-        role,
-        strategy: 'unknown',
-        traitor: false,
-        traced: false,
-        missingReason: trace.missing.get(id) ?? 'no trace',
-        decision: null,
-        resolved: null,
-        tally: null,
-        valuesHeld: 0,
-        valuesExpected: kingMessagesTo(n, t, id),
-        liesTold: 0,
-      });
-      continue;
-    }
-    const traitor = isTraitorStrategy(general.strategy);
-    if (traitor) faulty.add(id);
-    const decision = id === COMMANDER ? trace.order : (general.decision ?? null);
-    if (decision === null) faulty.add(id);
-    else decisions.set(id, decision);
-    roster.push({
-      id,
-      role,
-      strategy: general.strategy,
-      traitor,
-      traced: true,
-      decision,
-      ...kingHolding(trace, general, king, decision, warnings),
-      liesTold: general.lies.length,
-    });
-  }
+  const { roster, faulty, decisions } = buildRoster(
+    trace,
+    (id) => kingMessagesTo(n, t, id),
+    (id, decision) => {
+      const general = trace.generals.get(id);
+      if (general === undefined) throw new RangeError(`general ${id} has no trace`);
+      return kingHolding(trace, general, king, decision, warnings);
+    },
+  );
   if (!trace.generals.has(COMMANDER)) {
     warnings.push(`no trace of the commander: its order ${trace.order} is assumed, and IC2 is not judged`);
   }
