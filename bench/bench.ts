@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Algorithm } from '../src/core/algorithm.js';
@@ -12,6 +12,7 @@ import { summarize } from '../src/run/result.js';
 import { FloorCluster } from './floor/floor-cluster.js';
 import { floorPayloads } from './floor/payloads.js';
 import { cpuMs, peakRssMb, quantile } from './measure.js';
+import { type ProfileSummary, profileArgs, profileClockUs, summarizeDir } from './profile.js';
 import { measureStartUp, type StartUp } from './start-up.js';
 
 /**
@@ -84,13 +85,27 @@ interface Row {
   messages: number;
   peakRssMb: number;
   agreed: boolean;
+  /** With --cpu-prof: where the generals and the floor spent their busy time after warm-up. */
+  profile?: { generals: ProfileSummary; floor: ProfileSummary };
 }
 
-async function measureFloor(c: Case, log: (line: string) => void): Promise<{ median: number; cpu: number }> {
+/** Where a case's profiles go with --cpu-prof, and the moment its steady state began. */
+interface Profiling {
+  readonly dir: string;
+  steadyFromUs: number;
+}
+
+async function measureFloor(
+  c: Case,
+  log: (line: string) => void,
+  profiling: Profiling | undefined,
+): Promise<{ median: number; cpu: number }> {
   const algorithm = c.algorithm ?? 'om';
-  const floor = await FloorCluster.start(c.n, c.t, algorithm, floorPayloads(algorithm, c.n, c.t));
+  const nodeArgs = profiling === undefined ? [] : profileArgs(profiling.dir);
+  const floor = await FloorCluster.start(c.n, c.t, algorithm, floorPayloads(algorithm, c.n, c.t), nodeArgs);
   try {
     await floor.once();
+    if (profiling !== undefined) profiling.steadyFromUs = profileClockUs();
     const cpu = () => Array.from({ length: c.n }, (_, id) => cpuMs(floor.pid(id))).reduce((a, b) => a + b, 0);
     const before = cpu();
     const times: number[] = [];
@@ -104,7 +119,13 @@ async function measureFloor(c: Case, log: (line: string) => void): Promise<{ med
   }
 }
 
-async function measure(c: Case, log: (line: string) => void): Promise<Row> {
+async function measure(c: Case, log: (line: string) => void, profileDir: string | undefined): Promise<Row> {
+  const generalsProfile: Profiling | undefined =
+    profileDir === undefined
+      ? undefined
+      : { dir: join(profileDir, caseLabel(c), 'generals'), steadyFromUs: 0 };
+  const floorProfile: Profiling | undefined =
+    profileDir === undefined ? undefined : { dir: join(profileDir, caseLabel(c), 'floor'), steadyFromUs: 0 };
   const logDir = mkdtempSync(join(tmpdir(), `bench-${c.n}-`));
   const started = performance.now();
   const cluster = await LocalCluster.start({
@@ -120,6 +141,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       LOG_LEVEL: LOG_LEVEL_OF[c.progress ?? 'on'],
     },
     auth: c.auth ?? true,
+    nodeArgs: generalsProfile === undefined ? [] : profileArgs(generalsProfile.dir),
   });
   const peers = cluster.clients();
   try {
@@ -129,6 +151,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     const algorithm = c.algorithm ?? 'om';
     const request = { n: c.n, t: c.t, order: 'ATTACK' as const, roster: new Map(), algorithm };
     await runOnCluster(peers, request);
+    if (generalsProfile !== undefined) generalsProfile.steadyFromUs = profileClockUs();
     const clusterCpu = () =>
       Array.from({ length: c.n }, (_, id) => cpuMs(cluster.pid(id))).reduce((a, b) => a + b, 0);
     const cpuBefore = clusterCpu();
@@ -148,7 +171,7 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
     const rss = Array.from({ length: c.n }, (_, id) => peakRssMb(cluster.pid(id)));
     peers.close();
     await cluster.stop();
-    const floor = await measureFloor(c, log);
+    const floor = await measureFloor(c, log, floorProfile);
     const runMsMedian = quantile(times, 0.5);
     // With everyone loyal, SM sends each lieutenant the order and has it relay it once; King sends
     // every message of its schedule, one value each, so its batches are its messages.
@@ -180,6 +203,14 @@ async function measure(c: Case, log: (line: string) => void): Promise<Row> {
       messages,
       peakRssMb: Math.max(...rss),
       agreed: agreed && messages === expected && rpcs === batches,
+      ...(generalsProfile !== undefined && floorProfile !== undefined
+        ? {
+            profile: {
+              generals: summarizeDir(generalsProfile.dir, generalsProfile.steadyFromUs),
+              floor: summarizeDir(floorProfile.dir, floorProfile.steadyFromUs),
+            },
+          }
+        : {}),
     };
   } finally {
     peers.close();
@@ -256,10 +287,32 @@ function startUpTable(startUp: StartUp): string {
   );
 }
 
+/** A case as a directory name, for its profiles. */
+const caseLabel = (c: Case): string => caseText(c).replaceAll(':', '-');
+
+/** Where the time went, per case: the generals' packages beside the floor's. */
+function profileTables(rows: readonly Row[]): string[] {
+  return rows.flatMap((r) => {
+    if (r.profile === undefined) return [];
+    const { generals, floor } = r.profile;
+    const floorShare = new Map(floor.packages.map((s) => [s.name, s.percent]));
+    const title = `Where the time goes: n=${r.n}, t=${r.t}, ${r.algorithm.toUpperCase()}, ${r.calls}, auth ${r.auth}, progress ${r.progress}, log lines ${r.logValues} (busy ms after warm-up: generals ${generals.busyMs.toFixed(0)}, floor ${floor.busyMs.toFixed(0)}; the profiler's own cost included)`;
+    const packages = markdown(
+      ['package or file', 'generals % of busy', 'floor % of busy'],
+      generals.packages.map((s) => [s.name, s.percent.toFixed(1), floorShare.get(s.name)?.toFixed(1) ?? '']),
+    );
+    const functions = markdown(
+      ['function (package)', 'generals % of busy'],
+      generals.functions.map((s) => [s.name, s.percent.toFixed(1)]),
+    );
+    return ['', title, '', packages, '', functions];
+  });
+}
+
 const caseText = (c: Case) =>
   `${c.n}:${c.t}:${c.runs}:${c.logValues ?? 'auto'}:${c.algorithm ?? 'om'}:${c.auth === false ? 'off' : 'on'}:${c.calls ?? 'stream'}:${c.progress ?? 'on'}`;
 
-const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS[:PROGRESS]]]]]] ...] [--no-start-up]
+const HELP = `usage: npm run bench -- [--json] [--case N:T[:RUNS[:LOG_VALUES[:ALGORITHM[:AUTH[:CALLS[:PROGRESS]]]]]] ...] [--no-start-up] [--cpu-prof DIR]
 
 Starts real general processes on loopback per case, runs OM(t) or SM(t) repeatedly on one cluster,
 then the same batches between the same number of processes over bare grpc-js (the floor), and
@@ -267,6 +320,10 @@ prints a table (or, with --json, an object with one row per case). LOG_VALUES: a
 ALGORITHM: om, sm or king; AUTH: on (mutual TLS) or off; CALLS: stream (one per peer) or unary (a call
 per batch); PROGRESS: the generals' stdout progress, read by this launcher through a pipe: on
 (LOG_LEVEL=info, the default), off (LOG_LEVEL=silent) or debug (a line per batch too). Then, unless --no-start-up, the start-up times: 10 generals to healthy, and npm start.
+With --cpu-prof DIR, every general and floor process runs under node --cpu-prof, writes its profile
+into DIR/<case>/generals or DIR/<case>/floor (with steady-from-us: when warm-up ended, on the
+profiles' clock), and each case adds where the time went after warm-up:
+self time by package (or file of this project) and by function (the profiles open in Chrome DevTools).
 Default cases: ${CASES.map(caseText).join(', ')}.`;
 
 function parseCase(text: string): Case {
@@ -313,6 +370,7 @@ async function main(): Promise<void> {
       json: { type: 'boolean' },
       case: { type: 'string', multiple: true },
       'no-start-up': { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -325,11 +383,19 @@ async function main(): Promise<void> {
   const progress = (line: string) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
   };
-  for (const c of cases.length > 0 ? cases : CASES) rows.push(await measure(c, progress));
+  const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
+  for (const c of cases.length > 0 ? cases : CASES) rows.push(await measure(c, progress, profileDir));
   const startUp = values['no-start-up'] ? undefined : await measureStartUp(progress);
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   if (values.json) console.log(JSON.stringify({ cases: rows, startUp }, null, 2));
-  else console.log([table(rows), ...(startUp === undefined ? [] : ['', startUpTable(startUp)])].join('\n'));
+  else
+    console.log(
+      [
+        table(rows),
+        ...(startUp === undefined ? [] : ['', startUpTable(startUp)]),
+        ...profileTables(rows),
+      ].join('\n'),
+    );
 }
 
 await main();

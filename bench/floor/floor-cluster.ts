@@ -35,20 +35,25 @@ export class FloorCluster {
     t: number,
     algorithm: Algorithm,
     payloads: readonly number[],
+    nodeArgs: readonly string[] = [],
   ): Promise<FloorCluster> {
     const ports = await freePorts(n);
     const nodes = ports.map((_, id) =>
-      spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(here, 'floor-node.ts')], {
-        env: {
-          ...process.env,
-          ID: String(id),
-          PORTS: ports.join(','),
-          T: String(t),
-          ALGORITHM: algorithm,
-          PAYLOADS: payloads.join(','),
+      spawn(
+        process.execPath,
+        [...nodeArgs, '--import', import.meta.resolve('tsx'), join(here, 'floor-node.ts')],
+        {
+          env: {
+            ...process.env,
+            ID: String(id),
+            PORTS: ports.join(','),
+            T: String(t),
+            ALGORITHM: algorithm,
+            PAYLOADS: payloads.join(','),
+          },
+          stdio: ['ignore', 'pipe', 'inherit'],
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }),
+      ),
     );
     await Promise.all(
       nodes.map(

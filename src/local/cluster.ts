@@ -25,6 +25,8 @@ export interface ClusterSpec {
   readonly faults?: ReadonlyMap<number, GeneralFaults> | undefined;
   /** Extra environment for every general (e.g. LOG_VALUES). */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Extra options for every general's node (e.g. the bench's --cpu-prof). */
+  readonly nodeArgs?: readonly string[] | undefined;
   /**
    * Mutual TLS (the default): an ephemeral cluster CA, keys and certificates in a fresh temporary
    * directory, removed when the cluster stops. false: the generals run with AUTH=off, in plaintext.
@@ -153,28 +155,32 @@ export class LocalCluster {
     const logDir = resolve(spec.logDir);
     return peers.map((peer, id): Member => {
       const strategy = spec.roster.get(id);
-      const child = spawn(process.execPath, [...entry.nodeArgs, entry.file, 'general'], {
-        env: {
-          ...process.env,
-          // What the launcher reads of their stdout is a tail for people, and one metrics port
-          // cannot serve N generals: a LOG_LEVEL, LOG_FORMAT or METRICS_PORT exported for other
-          // tools must not reach them (spec.env may still set them, as the bench does).
-          LOG_FORMAT: 'text',
-          LOG_LEVEL: 'info',
-          METRICS_PORT: '',
-          ...spec.env,
-          ID: String(id),
-          TRAITOR: strategy === undefined ? '' : formatStrategy(strategy),
-          PEERS: peersText,
-          PORT: String(peer.port),
-          HOST,
-          LOG_DIR: logDir,
-          ROUND_TIMEOUT_MS: String(spec.roundTimeoutMs),
-          ...authEnv(keyDir, id),
-          ...faultEnv(spec.faults?.get(id)),
+      const child = spawn(
+        process.execPath,
+        [...(spec.nodeArgs ?? []), ...entry.nodeArgs, entry.file, 'general'],
+        {
+          env: {
+            ...process.env,
+            // What the launcher reads of their stdout is a tail for people, and one metrics port
+            // cannot serve N generals: a LOG_LEVEL, LOG_FORMAT or METRICS_PORT exported for other
+            // tools must not reach them (spec.env may still set them, as the bench does).
+            LOG_FORMAT: 'text',
+            LOG_LEVEL: 'info',
+            METRICS_PORT: '',
+            ...spec.env,
+            ID: String(id),
+            TRAITOR: strategy === undefined ? '' : formatStrategy(strategy),
+            PEERS: peersText,
+            PORT: String(peer.port),
+            HOST,
+            LOG_DIR: logDir,
+            ROUND_TIMEOUT_MS: String(spec.roundTimeoutMs),
+            ...authEnv(keyDir, id),
+            ...faultEnv(spec.faults?.get(id)),
+          },
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
+      );
       const tail: string[] = [];
       const keep = (chunk: Buffer) => {
         tail.push(...chunk.toString().split('\n').filter(Boolean));
