@@ -7,14 +7,8 @@ import {
   kingPhasesSection,
   kingRosterTable,
 } from './king-html.js';
-import {
-  AGGREGATE_ABOVE,
-  type Arrow,
-  type ChainView,
-  type ReportModel,
-  type RosterEntry,
-  type Withheld,
-} from './model.js';
+import { drawLanes, laneY } from './lanes.js';
+import { AGGREGATE_ABOVE, type Arrow, type ChainView, type ReportModel, type Withheld } from './model.js';
 import { REPORT_STYLE } from './style.js';
 
 /**
@@ -52,8 +46,6 @@ export function diagramGeometry(n: number, t: number): DiagramGeometry {
   }
   return { laneGap, top, left, step, slant, columns, width: x + 20, height: top + (n - 1) * laneGap + 40 };
 }
-
-const laneY = (g: DiagramGeometry, id: number) => g.top + id * g.laneGap;
 
 /** Where a sender's arrows leave in a round: senders are staggered so that their arrows stay apart. */
 function senderX(g: DiagramGeometry, round: number, from: number): number {
@@ -133,23 +125,9 @@ function drawWithheld(withheld: readonly Withheld[], g: DiagramGeometry): string
     .join('\n');
 }
 
-function laneLabel(r: RosterEntry): string {
-  if (!r.traced) return `G${r.id} · no trace`;
-  const role = r.role === 'commander' ? 'commander' : r.traitor ? 'traitor' : 'loyal';
-  return r.traitor ? `G${r.id} · ${role} (${r.strategy})` : `G${r.id} · ${role}`;
-}
-
 function diagram(model: ReportModel): string {
   const g = diagramGeometry(model.n, model.t);
-  const lanes = model.roster
-    .map((r) => {
-      const y = laneY(g, r.id);
-      const cls = ['lane', r.traitor ? 'traitor' : 'loyal', r.traced ? '' : 'untraced']
-        .filter(Boolean)
-        .join(' ');
-      return `<g class="${cls}" data-general="${r.id}"><line x1="${g.left - 10}" y1="${y}" x2="${g.width - 10}" y2="${y}"/><text x="8" y="${y + 4}">${escapeHtml(laneLabel(r))}</text></g>`;
-    })
-    .join('\n');
+  const lanes = drawLanes(model.roster, g);
   const columns = model.rounds
     .map((round) => {
       const x = g.columns[round.round] ?? g.left;

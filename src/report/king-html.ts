@@ -1,6 +1,7 @@
 import { escapeHtml, fmt, scriptJson } from './html-text.js';
 import type { KingFan, KingModel, KingRoundInfo } from './king-model.js';
-import type { Arrow, ReportModel, RosterEntry } from './model.js';
+import { drawLanes, laneY } from './lanes.js';
+import type { Arrow, ReportModel } from './model.js';
 
 /**
  * The parts of the report page that differ for a King run: a Lamport diagram grouped by phase (its
@@ -38,8 +39,6 @@ export function kingGeometry(n: number, rounds: readonly KingRoundInfo[]): KingG
   }
   return { laneGap, top, left, step, slant, columns, width: x + 20, height: top + (n - 1) * laneGap + 40 };
 }
-
-const laneY = (g: KingGeometry, id: number) => g.top + id * g.laneGap;
 
 function senderX(g: KingGeometry, info: KingRoundInfo, from: number): number {
   const column = g.columns[info.round] ?? g.left;
@@ -137,12 +136,6 @@ function drawFans(king: KingModel, g: KingGeometry, n: number): string {
     .join('\n');
 }
 
-function laneLabel(r: RosterEntry): string {
-  if (!r.traced) return `G${r.id} · no trace`;
-  const role = r.role === 'commander' ? 'commander' : r.traitor ? 'traitor' : 'loyal';
-  return r.traitor ? `G${r.id} · ${role} (${r.strategy})` : `G${r.id} · ${role}`;
-}
-
 /** The Lamport diagram: a band per phase over its three rounds, naming and highlighting its king. */
 export function kingDiagram(model: ReportModel, king: KingModel): string {
   const g = kingGeometry(model.n, king.rounds);
@@ -165,15 +158,7 @@ export function kingDiagram(model: ReportModel, king: KingModel): string {
       return `<g class="round-column${info?.kind === 'king' ? ' king' : ''}"><line x1="${x}" y1="14" x2="${x}" y2="${g.height - 10}"/><text x="${x + 6}" y="24">r${round.round} ${info?.kind ?? ''}${time}</text></g>`;
     })
     .join('\n');
-  const lanes = model.roster
-    .map((r) => {
-      const y = laneY(g, r.id);
-      const cls = ['lane', r.traitor ? 'traitor' : 'loyal', r.traced ? '' : 'untraced']
-        .filter(Boolean)
-        .join(' ');
-      return `<g class="${cls}" data-general="${r.id}"><line x1="${g.left - 10}" y1="${y}" x2="${g.width - 10}" y2="${y}"/><text x="8" y="${y + 4}">${escapeHtml(laneLabel(r))}</text></g>`;
-    })
-    .join('\n');
+  const lanes = drawLanes(model.roster, g);
   const withheld = model.withheld
     .map((w) => {
       const info = king.rounds[w.round];

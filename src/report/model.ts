@@ -257,6 +257,29 @@ function kingHolding(
   };
 }
 
+/** Every lie the traitors told, and how many of them were values withheld. */
+function lieCounts(trace: RunTrace): { lies: number; withheldValues: number } {
+  let lies = 0;
+  let withheldValues = 0;
+  for (const g of trace.generals.values()) {
+    lies += g.lies.length;
+    for (const lie of g.lies) if (lie.after === null) withheldValues++;
+  }
+  return { lies, withheldValues };
+}
+
+/** What identifies a run, the same in every algorithm's report. */
+const runHeader = (trace: RunTrace) => ({
+  runId: trace.runId,
+  algorithm: trace.algorithm,
+  n: trace.n,
+  t: trace.t,
+  order: trace.order,
+  source: trace.source,
+  startedAt: trace.startedAt ?? null,
+  elapsedMs: trace.elapsedMs ?? null,
+});
+
 /**
  * One roster entry per general: a general with no trace is counted as faulty and shown as such;
  * a traced one is a traitor by its strategy, and what it holds is the algorithm's (`holding`).
@@ -344,22 +367,10 @@ export function buildReport(trace: RunTrace): ReportModel {
   }
   const verdict = judge({ order: trace.order, faulty, decisions });
   const rounds = buildRounds(trace, arrows, withheld);
-  let lies = 0;
-  let withheldValues = 0;
-  for (const g of trace.generals.values()) {
-    lies += g.lies.length;
-    for (const lie of g.lies) if (lie.after === null) withheldValues++;
-  }
+  const { lies, withheldValues } = lieCounts(trace);
   const accepted = arrows.filter((a) => a.rejected === undefined);
   return {
-    runId: trace.runId,
-    algorithm: trace.algorithm,
-    n,
-    t,
-    order: trace.order,
-    source: trace.source,
-    startedAt: trace.startedAt ?? null,
-    elapsedMs: trace.elapsedMs ?? null,
+    ...runHeader(trace),
     roster,
     arrows,
     withheld,
@@ -771,22 +782,10 @@ function buildKingReport(trace: RunTrace, king: KingModel, warnings: string[]): 
       invalid: 0,
     };
   });
-  let lies = 0;
-  let withheldValues = 0;
-  for (const g of trace.generals.values()) {
-    lies += g.lies.length;
-    for (const lie of g.lies) if (lie.after === null) withheldValues++;
-  }
+  const { lies, withheldValues } = lieCounts(trace);
   const delivered = rounds.reduce((sum, r) => sum + r.batches, 0);
   return {
-    runId: trace.runId,
-    algorithm: trace.algorithm,
-    n,
-    t,
-    order: trace.order,
-    source: trace.source,
-    startedAt: trace.startedAt ?? null,
-    elapsedMs: trace.elapsedMs ?? null,
+    ...runHeader(trace),
     roster,
     arrows,
     withheld: aggregated ? [] : withheld,
