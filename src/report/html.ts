@@ -9,6 +9,7 @@ import {
 } from './king-html.js';
 import { drawLanes, laneY } from './lanes.js';
 import { AGGREGATE_ABOVE, type Arrow, type ChainView, type ReportModel, type Withheld } from './model.js';
+import { rosterCells } from './roster-cells.js';
 import { REPORT_STYLE } from './style.js';
 
 /**
@@ -154,22 +155,13 @@ ${drawWithheld(model.withheld, g)}
 function rosterTable(model: ReportModel): string {
   const signed = model.algorithm === 'sm';
   const rows = model.roster.map((r) => {
-    const cls = r.traced ? (r.traitor ? 'traitor' : 'loyal') : 'untraced';
-    const kind = !r.traced ? 'unknown' : r.traitor ? 'traitor' : 'loyal';
-    const decision = r.decision === null ? '—' : r.role === 'commander' ? `order ${r.decision}` : r.decision;
-    const recomputed =
-      r.resolved === null
-        ? '—'
-        : r.resolved === r.decision
-          ? `${r.resolved} ✓`
-          : `${r.resolved} ✗ (reported ${r.decision ?? 'nothing'})`;
+    const { rowClass: cls, kind, decision, recomputed, note } = rosterCells(r);
     const held =
       r.role === 'commander'
         ? '—'
         : signed
           ? fmt(r.valuesHeld)
           : `${fmt(r.valuesHeld)} / ${fmt(r.valuesExpected)}`;
-    const note = r.traced ? '' : ` <span class="note">${escapeHtml(r.missingReason ?? '')}</span>`;
     return `<tr class="${cls}" data-general="${r.id}"><td>${r.id}</td><td>${r.role}</td><td class="kind">${kind}${note}</td><td>${escapeHtml(r.strategy)}</td><td class="decision">${escapeHtml(decision)}</td><td class="resolved">${escapeHtml(recomputed)}</td><td class="num">${r.tally?.attack ?? '—'}</td><td class="num">${r.tally?.retreat ?? '—'}</td><td class="num">${held}</td><td class="num">${fmt(r.liesTold)}</td></tr>`;
   });
   const head = signed

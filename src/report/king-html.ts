@@ -2,6 +2,7 @@ import { escapeHtml, fmt, scriptJson } from './html-text.js';
 import type { KingFan, KingModel, KingRoundInfo } from './king-model.js';
 import { drawLanes, laneY } from './lanes.js';
 import type { Arrow, ReportModel } from './model.js';
+import { rosterCells } from './roster-cells.js';
 
 /**
  * The parts of the report page that differ for a King run: a Lamport diagram grouped by phase (its
@@ -191,15 +192,7 @@ const SPELLED_OUT = 12;
 export function kingRosterTable(model: ReportModel, king: KingModel): string {
   const spelled = model.t + 1 <= SPELLED_OUT;
   const rows = model.roster.map((r) => {
-    const cls = r.traced ? (r.traitor ? 'traitor' : 'loyal') : 'untraced';
-    const kind = !r.traced ? 'unknown' : r.traitor ? 'traitor' : 'loyal';
-    const decision = r.decision === null ? '—' : r.role === 'commander' ? `order ${r.decision}` : r.decision;
-    const recomputed =
-      r.resolved === null
-        ? '—'
-        : r.resolved === r.decision
-          ? `${r.resolved} ✓`
-          : `${r.resolved} ✗ (reported ${r.decision ?? 'nothing'})`;
+    const { rowClass: cls, kind, decision, recomputed, note } = rosterCells(r);
     const view = king.generals.find((v) => v.id === r.id);
     const letters =
       view === undefined ? '' : `${view.initial?.[0] ?? '-'}${view.phases.map((p) => p.x[0]).join('')}`;
@@ -212,7 +205,6 @@ export function kingRosterTable(model: ReportModel, king: KingModel): string {
           ? `${letters[0]}|${letters.slice(1)}`
           : `${letters.slice(-1)} (${changes} changes)`;
     const last = view?.phases[view.phases.length - 1];
-    const note = r.traced ? '' : ` <span class="note">${escapeHtml(r.missingReason ?? '')}</span>`;
     return `<tr class="${cls}" data-general="${r.id}"><td>${r.id}</td><td>${r.role}</td><td class="kind">${kind}${note}</td><td>${escapeHtml(r.strategy)}</td><td class="decision">${escapeHtml(decision)}</td><td class="resolved">${escapeHtml(recomputed)}</td><td class="xs">${x}</td><td class="num">${last === undefined ? '—' : `${last.values.attack}/${last.values.retreat}`}</td><td class="num">${last === undefined ? '—' : `${last.proposals.attack}/${last.proposals.retreat}`}</td><td class="num">${fmt(r.valuesHeld)} / ${fmt(r.valuesExpected)}</td><td class="num">${fmt(r.liesTold)}</td></tr>`;
   });
   const xHead = spelled ? 'x: round 0 | each phase' : 'x after the last phase';
