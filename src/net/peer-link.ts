@@ -12,10 +12,23 @@ interface InFlight {
   readonly resolve: (accepted: number) => void;
   readonly reject: (error: PeerCallError) => void;
   readonly timer: NodeJS.Timeout;
+  /** How long it may wait for its acknowledgement, with nothing heard, before the link is suspect. */
+  readonly patienceMs: number;
   /** Not yet written on the current stream: new, or in flight when the last stream broke. */
   unwritten: boolean;
   /** Written again on a reopened stream: its first copy may have arrived before the stream broke. */
   resent: boolean;
+  /** When it was last written (performance.now()). */
+  writtenAt: number;
+}
+
+/**
+ * Where a link gets its channel, and a new one when the connection under it has gone silent: a new
+ * stream on the old channel would ride the same dead connection.
+ */
+export interface ChannelSource {
+  readonly client: () => GeneralClient;
+  readonly renew: () => GeneralClient;
 }
 
 /**
@@ -34,6 +47,15 @@ const SEQ_LIMIT = 0x1_0000_0000;
 /** A stream that fails within this long of opening is reopened after a growing pause. */
 const QUICK_FAILURE_MS = 1000;
 const MAX_REOPEN_PAUSE_MS = 1000;
+/**
+ * A batch unacknowledged for this share of its deadline, with nothing at all heard on the stream
+ * since it was written, means the connection is dead rather than slow: its peer's machine vanished
+ * without closing it (a paused or lost node, a task moved to another address), and keepalive pings
+ * would notice only after tens of seconds. The rest of the deadline is left for a new connection.
+ */
+const PATIENCE_SHARE = 0.5;
+/** Below this, a busy peer (a hundred generals on two cores) is not yet taken for a dead one. */
+const MIN_PATIENCE_MS = 1000;
 
 /**
  * The one long-lived Exchange stream from this general to one peer, kept across runs (as etcd's and
@@ -42,7 +64,8 @@ const MAX_REOPEN_PAUSE_MS = 1000;
  * deadline, since the stream, meant to outlive runs, has none. When the stream breaks, it is
  * reopened at once (waiting for the peer to be reachable) and the batches still unacknowledged are
  * written again; a resent batch refused as a duplicate had arrived the first time, and counts as
- * accepted.
+ * accepted. A stream that stays silent while a batch waits (see PATIENCE_SHARE) is given up with its
+ * channel, and the batches go again on a new connection, to wherever the peer's name now leads.
  */
 export class PeerLink {
   private stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output> | undefined;
@@ -56,9 +79,12 @@ export class PeerLink {
   private answered = false;
   /** The stream broke and has not been answered since. */
   private broken = false;
+  /** When the current stream last said anything (headers or an acknowledgement). */
+  private heardAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly client: GeneralClient,
+    private readonly channel: ChannelSource,
     readonly peer: number,
     private readonly events: LinkEvents = UNWATCHED,
   ) {}
@@ -80,7 +106,17 @@ export class PeerLink {
         this.inFlight.delete(seq);
         reject(this.failure(grpc.status.DEADLINE_EXCEEDED, `no acknowledgement within ${deadlineMs} ms`));
       }, deadlineMs);
-      this.inFlight.set(seq, { envelope, resolve, reject, timer, unwritten: true, resent: false });
+      const patienceMs = Math.max(MIN_PATIENCE_MS, deadlineMs * PATIENCE_SHARE);
+      this.inFlight.set(seq, {
+        envelope,
+        resolve,
+        reject,
+        timer,
+        patienceMs,
+        unwritten: true,
+        resent: false,
+        writtenAt: 0,
+      });
       this.flush();
     });
   }
@@ -95,25 +131,66 @@ export class PeerLink {
     this.connect();
     const stream = this.stream;
     if (stream === undefined) return;
+    const now = performance.now();
     for (const pending of this.inFlight.values()) {
       if (!pending.unwritten) continue;
       pending.unwritten = false;
+      pending.writtenAt = now;
       stream.write(pending.envelope);
     }
+    this.watch();
+  }
+
+  /** Arms the watchdog for the batch that will run out of patience first, if one is waiting. */
+  private watch(): void {
+    if (this.watchdog !== undefined || this.stream === undefined) return;
+    let due = Number.POSITIVE_INFINITY;
+    for (const pending of this.inFlight.values()) {
+      if (pending.unwritten) continue;
+      due = Math.min(due, Math.max(pending.writtenAt, this.heardAt) + pending.patienceMs);
+    }
+    if (due === Number.POSITIVE_INFINITY) return;
+    this.watchdog = setTimeout(() => this.check(), Math.max(0, due - performance.now()));
+    this.watchdog.unref();
+  }
+
+  /** Gives the connection up if a batch has waited out its patience with the stream silent. */
+  private check(): void {
+    this.watchdog = undefined;
+    const stream = this.stream;
+    if (stream === undefined) return;
+    const now = performance.now();
+    for (const pending of this.inFlight.values()) {
+      if (pending.unwritten) continue;
+      const silentMs = now - Math.max(pending.writtenAt, this.heardAt);
+      if (silentMs < pending.patienceMs) continue;
+      const why = `no acknowledgement and nothing heard for ${Math.round(silentMs)} ms`;
+      // Forgotten before it is cancelled, so that its cancellation is not taken for a second break.
+      this.stream = undefined;
+      stream.cancel();
+      this.channel.renew();
+      this.dropped(why, false);
+      return;
+    }
+    this.watch();
   }
 
   private openStream(): void {
-    const stream = this.client.Exchange(waitForReadyMetadata());
+    const stream = this.channel.client().Exchange(waitForReadyMetadata());
     this.stream = stream;
     this.openedAt = Date.now();
     stream.on('metadata', () => {
       if (this.stream !== stream) return;
+      this.heardAt = performance.now();
       this.answered = true;
       if (!this.broken) return;
       this.broken = false;
       this.events.back(`stream to general ${this.peer} reopened`, this.peer);
     });
-    stream.on('data', (ack: BatchAck__Output) => this.acknowledged(ack));
+    stream.on('data', (ack: BatchAck__Output) => {
+      if (this.stream === stream) this.heardAt = performance.now();
+      this.acknowledged(ack);
+    });
     stream.on('error', (error: grpc.ServiceError) =>
       this.lost(stream, error.details || error.message, false),
     );
@@ -125,6 +202,7 @@ export class PeerLink {
     this.closed = true;
     this.answered = false;
     clearTimeout(this.reopenTimer);
+    clearTimeout(this.watchdog);
     const stream = this.stream;
     this.stream = undefined;
     stream?.cancel();
@@ -154,8 +232,15 @@ export class PeerLink {
     graceful: boolean,
   ): void {
     if (this.stream !== stream) return;
+    this.dropped(why, graceful);
+  }
+
+  /** The current stream is gone: reopen (after a pause if it keeps failing fast) and write again. */
+  private dropped(why: string, graceful: boolean): void {
     this.stream = undefined;
     this.answered = false;
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     if (this.closed) return;
     this.broken = true;
     this.events.broke(`stream to general ${this.peer} broke (${why}); reopening`, this.peer, graceful);

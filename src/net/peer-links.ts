@@ -28,7 +28,8 @@ export class PeerLinks {
   private link(id: number): PeerLink {
     let link = this.links.get(id);
     if (link === undefined) {
-      link = new PeerLink(this.clients.client(id), id, this.events);
+      const source = { client: () => this.clients.client(id), renew: () => this.clients.renew(id) };
+      link = new PeerLink(source, id, this.events);
       this.links.set(id, link);
     }
     return link;

@@ -70,11 +70,24 @@ export class PeerClients {
         ...this.options(id),
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+        // A connection of this channel's own: renew() must leave a dead one behind, not share it.
+        'grpc.use_local_subchannel_pool': 1,
       });
       keepResolving(client.getChannel());
       this.clients.set(id, client);
     }
     return client;
+  }
+
+  /**
+   * Closes general `id`'s channel and makes a new one, which connects afresh and looks the name up
+   * again: for a connection that has gone silent, which grpc-js would keep using until a keepalive
+   * ping failed.
+   */
+  renew(id: number): GeneralClient {
+    this.clients.get(id)?.close();
+    this.clients.delete(id);
+    return this.client(id);
   }
 
   /** A health client for general `id`, on its own channel, with this cluster's credentials. */

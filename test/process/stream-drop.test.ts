@@ -9,12 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runOnCluster, waitForGenerals } from '../../src/net/cluster-client.js';
-import { PeerClients, type UnaryMethod } from '../../src/net/peers.js';
-import { exitCodeOf, type RunResult, summarize } from '../../src/run/result.js';
-import { asClient, keyEnv, testKeys } from '../support/keys.js';
-import { type GeneralProcess, startGeneral, stopEverything, tempDir } from '../support/process.js';
-import { type TcpProxy, tcpProxy } from '../support/tcp-proxy.js';
+import { exitCodeOf, type RunResult } from '../../src/run/result.js';
+import { type ProxiedGenerals, startProxiedGenerals } from '../support/proxied-generals.js';
 
 const N = 4;
 const T = 1;
@@ -22,60 +18,23 @@ const DELAYED = 3;
 const DELAY_MS = 1500;
 
 describe('every connection between generals cut mid-run', () => {
-  const logs = tempDir('stream-drop');
-  let keys: { path: string; remove: () => void };
-  const ports: number[] = [];
-  const proxies: TcpProxy[] = [];
-  const generals: GeneralProcess[] = [];
+  let cluster: ProxiedGenerals;
   let result: RunResult;
   let cut = 0;
   const connectionsBeforeCut: number[] = [];
 
   before(async () => {
-    keys = await testKeys(N);
-    for (let id = 0; id < N; id++) proxies.push(await tcpProxy(() => ports[id] ?? 0));
-    const peers = proxies.map((p) => `127.0.0.1:${p.port}`).join(',');
-    for (let id = 0; id < N; id++) {
-      const general = await startGeneral({
-        ID: String(id),
-        PEERS: peers,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_DIR: logs.path,
-        ROUND_TIMEOUT_MS: '10000',
-        ...keyEnv(keys.path, id),
-        ...(id === DELAYED ? { FAULT_DELAY_MS: String(DELAY_MS) } : {}),
-      });
-      generals.push(general);
-      ports[id] = general.port;
-    }
-    const direct = ports.map((port) => ({ host: '127.0.0.1', port }));
-    // The client reaches the generals directly; only the generals' own streams go through the proxies.
-    class CutAfterOrder extends PeerClients {
-      override async call<Req, Res>(id: number, method: UnaryMethod, request: Req, deadlineMs: number) {
-        const reply = await super.call<Req, Res>(id, method, request, deadlineMs);
-        if (method === 'RunAlgorithm' && id === 0) {
-          connectionsBeforeCut.push(...proxies.map((p) => p.connections()));
-          for (const proxy of proxies) cut += proxy.cut();
-        }
-        return reply;
-      }
-    }
-    const client = new CutAfterOrder(direct, asClient(keys.path, N));
-    try {
-      await waitForGenerals(client, 60_000);
-      result = summarize(await runOnCluster(client, { n: N, t: T, order: 'ATTACK', roster: new Map() }));
-    } finally {
-      client.close();
-    }
+    cluster = await startProxiedGenerals('stream-drop', N, (id) => ({
+      ROUND_TIMEOUT_MS: '10000',
+      ...(id === DELAYED ? { FAULT_DELAY_MS: String(DELAY_MS) } : {}),
+    }));
+    result = await cluster.run(T, () => {
+      connectionsBeforeCut.push(...cluster.proxies.map((p) => p.connections()));
+      for (const proxy of cluster.proxies) cut += proxy.cut();
+    });
   });
 
-  after(async () => {
-    await stopEverything(generals.map((g) => g.marker));
-    for (const proxy of proxies) await proxy.close();
-    keys?.remove();
-    logs.remove();
-  });
+  after(() => cluster?.close());
 
   test('the cut closed the streams the generals had open to each other', () => {
     // Each general keeps one stream (one connection) to each of the three others.
@@ -92,7 +51,7 @@ describe('every connection between generals cut mid-run', () => {
   });
 
   test('every general reconnected through the proxies after the cut', () => {
-    proxies.forEach((proxy, id) => {
+    cluster.proxies.forEach((proxy, id) => {
       assert.ok(
         proxy.connections() > (connectionsBeforeCut[id] ?? 0),
         `general ${id} was reached again after the cut`,
@@ -101,13 +60,13 @@ describe('every connection between generals cut mid-run', () => {
   });
 
   test("the delayed general's log says its streams broke and were reopened", async () => {
-    await stopEverything(generals.map((g) => g.marker));
-    const text = readFileSync(join(logs.path, `general_${DELAYED}_intermediate.log`), 'utf8');
+    await cluster.stop();
+    const text = readFileSync(join(cluster.logDir, `general_${DELAYED}_intermediate.log`), 'utf8');
     assert.match(text, /stream to general \d broke \(.+\); reopening/);
   });
 
   test('its stdout says so too: the broken streams as warnings, then each one reopened', () => {
-    const output = generals[DELAYED]?.output() ?? '';
+    const output = cluster.generals[DELAYED]?.output() ?? '';
     assert.match(
       output,
       new RegExp(`WARN  general ${DELAYED}: stream to general \\d broke \\(.+\\); reopening`),

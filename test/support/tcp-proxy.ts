@@ -1,6 +1,8 @@
 /**
  * A loopback TCP proxy a test controls: it forwards every connection to `target`, counts them, and
- * can cut every open one at once, as a network fault would. TLS passes through it untouched.
+ * can cut every open one at once, or freeze them (as a machine that vanished without a word: the
+ * connections stay open and nothing more goes through), as a network fault would. TLS passes
+ * through it untouched.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -12,12 +14,15 @@ export interface TcpProxy {
   readonly bytesIn: () => number;
   /** Destroys every open connection (both sides); new ones are still accepted. */
   cut(): number;
+  /** Stops forwarding on every open connection, leaving it open; new ones are forwarded. */
+  freeze(): number;
   close(): Promise<void>;
 }
 
 /** `target` is asked at each new connection, so a proxy can exist before what it forwards to. */
 export function tcpProxy(target: () => number, host = '127.0.0.1'): Promise<TcpProxy> {
   const open = new Set<Socket>();
+  const pairs = new Map<Socket, Socket>();
   let accepted = 0;
   let forwarded = 0;
   const server: Server = createServer((client) => {
@@ -36,6 +41,8 @@ export function tcpProxy(target: () => number, host = '127.0.0.1'): Promise<TcpP
     });
     client.pipe(upstream);
     upstream.pipe(client);
+    pairs.set(client, upstream);
+    client.once('close', () => pairs.delete(client));
   });
   return new Promise((ready, fail) => {
     server.once('error', fail);
@@ -49,6 +56,17 @@ export function tcpProxy(target: () => number, host = '127.0.0.1'): Promise<TcpP
         cut() {
           const count = open.size;
           for (const socket of open) socket.destroy();
+          return count;
+        },
+        freeze() {
+          for (const [client, upstream] of pairs) {
+            client.unpipe(upstream);
+            upstream.unpipe(client);
+            client.pause();
+            upstream.pause();
+          }
+          const count = pairs.size;
+          pairs.clear();
           return count;
         },
         close: () =>
