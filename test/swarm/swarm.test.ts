@@ -49,6 +49,13 @@ const LOST_RUN_ROUND_MS = 4000;
  */
 const STACK_ROUND_MS = 10_000;
 const LARGE_RUN_ROUND_MS = 30_000;
+/**
+ * How long the client waits for every general to answer its health check (--wait) once the swarm
+ * reports them healthy. The default 30 s is for one engine; here, after a node returns or when 31
+ * tasks have just started on three engines sharing two cores, a general's name and address can
+ * reach the client's node later than that (CI saw the large run call a general unreachable once).
+ */
+const CLIENT_WAIT_MS = 2 * 60_000;
 
 const LIMITS = {
   lab: 10 * MINUTE,
@@ -89,8 +96,25 @@ function jsonOf(ran: ClientRun): JsonResult {
   return JSON.parse(text.slice(start)) as JsonResult;
 }
 
-const shown = (ran: ClientRun) =>
-  `client task ${ran.task} on ${ran.node}, exit ${ran.status}:\n${ran.output}`;
+/**
+ * A client run for a failure message: first the gist (unreachable generals with why, the split,
+ * the messages), which a shortened CI log still shows; then everything the client printed.
+ */
+function shown(ran: ClientRun): string {
+  let gist = '';
+  try {
+    const result = jsonOf(ran);
+    const lost = result.generals.filter((g) => !g.reachable);
+    const split = result.generals.filter((g) => g.decision !== null).map((g) => `${g.id}:${g.decision}`);
+    gist =
+      `unreachable [${lost.map((g) => `${g.id}: ${g.error ?? '?'}`).join('; ')}]; ` +
+      `ic1 ${result.ic1}, ic2 ${result.ic2}; decisions ${split.join(' ')}; ` +
+      `messages ${result.messages.delivered}/${result.messages.expected}; ${Math.round(result.elapsedMs)} ms\n`;
+  } catch {
+    // Not a JSON run (the card's text output): the output below is the whole story.
+  }
+  return `client task ${ran.task} on ${ran.node}, exit ${ran.status}: ${gist}${ran.output}`;
+}
 
 /** "n1 4, n2 3, n3 3": generals per node, every lab node named. */
 function perNode(lab: SwarmLab, placement: ReadonlyMap<number, string>): string {
@@ -442,7 +466,10 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
         );
         lost = '';
         await stack.waitSettled(LIMITS.healthy);
-        const ran = await stack.runClient(`--order ATTACK --t ${T} --json`, LIMITS.run);
+        const ran = await stack.runClient(
+          `--order ATTACK --t ${T} --wait ${CLIENT_WAIT_MS} --json`,
+          LIMITS.run,
+        );
         const result = jsonOf(ran);
         assert.equal(ran.status, CLIENT_EXIT.agreement, shown(ran));
         assert.ok(result.ic1 && result.ic2, shown(ran));
@@ -491,7 +518,7 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
         `every node holds some, none all: ${perNode(lab, placement)}`,
       );
       const ran = await stack.runClient(
-        `--order ATTACK --t ${T} --round-timeout ${LARGE_RUN_ROUND_MS} --json`,
+        `--order ATTACK --t ${T} --wait ${CLIENT_WAIT_MS} --round-timeout ${LARGE_RUN_ROUND_MS} --json`,
         LIMITS.run,
       );
       const result = jsonOf(ran);
