@@ -334,8 +334,10 @@ export class GeneralServer {
       { ...this.config.faults, crash: (round) => this.crash(round) },
     );
     this.runs.set(runId, driver);
-    // Streams that broke since the last run reopen now, before the commander's order arrives.
+    // Streams that broke since the last run reopen now, before the commander's order arrives, and
+    // those that reach a peer's old address (its task moved) are given up for its new one.
     this.links.openAll();
+    void this.links.followMoves();
     driver.start();
     return driver;
   }

@@ -12,8 +12,6 @@ interface InFlight {
   readonly resolve: (accepted: number) => void;
   readonly reject: (error: PeerCallError) => void;
   readonly timer: NodeJS.Timeout;
-  /** How long it may wait for its acknowledgement, with nothing heard, before the link is suspect. */
-  readonly patienceMs: number;
   /** Not yet written on the current stream: new, or in flight when the last stream broke. */
   unwritten: boolean;
   /** Written again on a reopened stream: its first copy may have arrived before the stream broke. */
@@ -23,8 +21,8 @@ interface InFlight {
 }
 
 /**
- * Where a link gets its channel, and a new one when the connection under it has gone silent: a new
- * stream on the old channel would ride the same dead connection.
+ * Where a link gets its channel, and a new one when the connection under it is dead or leads to an
+ * old address: a new stream on the old channel would ride the same connection.
  */
 export interface ChannelSource {
   readonly client: () => GeneralClient;
@@ -47,15 +45,6 @@ const SEQ_LIMIT = 0x1_0000_0000;
 /** A stream that fails within this long of opening is reopened after a growing pause. */
 const QUICK_FAILURE_MS = 1000;
 const MAX_REOPEN_PAUSE_MS = 1000;
-/**
- * A batch unacknowledged for this share of its deadline, with nothing at all heard on the stream
- * since it was written, means the connection is dead rather than slow: its peer's machine vanished
- * without closing it (a paused or lost node, a task moved to another address), and keepalive pings
- * would notice only after tens of seconds. The rest of the deadline is left for a new connection.
- */
-const PATIENCE_SHARE = 0.5;
-/** Below this, a busy peer (a hundred generals on two cores) is not yet taken for a dead one. */
-const MIN_PATIENCE_MS = 1000;
 
 /**
  * The one long-lived Exchange stream from this general to one peer, kept across runs (as etcd's and
@@ -64,8 +53,15 @@ const MIN_PATIENCE_MS = 1000;
  * deadline, since the stream, meant to outlive runs, has none. When the stream breaks, it is
  * reopened at once (waiting for the peer to be reachable) and the batches still unacknowledged are
  * written again; a resent batch refused as a duplicate had arrived the first time, and counts as
- * accepted. A stream that stays silent while a batch waits (see PATIENCE_SHARE) is given up with its
- * channel, and the batches go again on a new connection, to wherever the peer's name now leads.
+ * accepted.
+ *
+ * A connection can also die without a word: its peer's machine vanished (a lost node), and keepalive
+ * pings notice only after tens of seconds. Two signs give such a connection up, with its channel, so
+ * that the batches go again on a new connection to wherever the peer's name now leads: the name no
+ * longer resolves to the address the connection reached (renew(), when a run starts: a Swarm task or
+ * a pod that moved), or a batch waited out its whole deadline with nothing at all heard on the
+ * stream. Nothing earlier: a hundred generals on two cores take up to seconds to acknowledge, and a
+ * busy peer taken for a dead one would only be made busier by a new handshake.
  */
 export class PeerLink {
   private stream: grpc.ClientDuplexStream<BatchEnvelope, BatchAck__Output> | undefined;
@@ -81,7 +77,6 @@ export class PeerLink {
   private broken = false;
   /** When the current stream last said anything (headers or an acknowledgement). */
   private heardAt = 0;
-  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly channel: ChannelSource,
@@ -103,16 +98,17 @@ export class PeerLink {
     return new Promise((resolve, reject) => {
       const seq = this.seq;
       const timer = setTimeout(() => {
+        const pending = this.inFlight.get(seq);
         this.inFlight.delete(seq);
         reject(this.failure(grpc.status.DEADLINE_EXCEEDED, `no acknowledgement within ${deadlineMs} ms`));
+        if (pending !== undefined && !pending.unwritten && this.answered && this.heardAt < pending.writtenAt)
+          this.renew(`no acknowledgement and nothing heard for ${deadlineMs} ms`);
       }, deadlineMs);
-      const patienceMs = Math.max(MIN_PATIENCE_MS, deadlineMs * PATIENCE_SHARE);
       this.inFlight.set(seq, {
         envelope,
         resolve,
         reject,
         timer,
-        patienceMs,
         unwritten: true,
         resent: false,
         writtenAt: 0,
@@ -138,41 +134,22 @@ export class PeerLink {
       pending.writtenAt = now;
       stream.write(pending.envelope);
     }
-    this.watch();
   }
 
-  /** Arms the watchdog for the batch that will run out of patience first, if one is waiting. */
-  private watch(): void {
-    if (this.watchdog !== undefined || this.stream === undefined) return;
-    let due = Number.POSITIVE_INFINITY;
-    for (const pending of this.inFlight.values()) {
-      if (pending.unwritten) continue;
-      due = Math.min(due, Math.max(pending.writtenAt, this.heardAt) + pending.patienceMs);
-    }
-    if (due === Number.POSITIVE_INFINITY) return;
-    this.watchdog = setTimeout(() => this.check(), Math.max(0, due - performance.now()));
-    this.watchdog.unref();
+  /** The address the current stream's connection reached ("10.0.1.5:50051"), once the peer answered. */
+  get connectedTo(): string | undefined {
+    return this.answered ? this.stream?.getPeer() : undefined;
   }
 
-  /** Gives the connection up if a batch has waited out its patience with the stream silent. */
-  private check(): void {
-    this.watchdog = undefined;
+  /** Gives the current connection up, with its channel, and writes what is unacknowledged on a new one. */
+  renew(why: string): void {
     const stream = this.stream;
-    if (stream === undefined) return;
-    const now = performance.now();
-    for (const pending of this.inFlight.values()) {
-      if (pending.unwritten) continue;
-      const silentMs = now - Math.max(pending.writtenAt, this.heardAt);
-      if (silentMs < pending.patienceMs) continue;
-      const why = `no acknowledgement and nothing heard for ${Math.round(silentMs)} ms`;
-      // Forgotten before it is cancelled, so that its cancellation is not taken for a second break.
-      this.stream = undefined;
-      stream.cancel();
-      this.channel.renew();
-      this.dropped(why, false);
-      return;
-    }
-    this.watch();
+    if (stream === undefined || this.closed) return;
+    // Forgotten before it is cancelled, so that its cancellation is not taken for a second break.
+    this.stream = undefined;
+    stream.cancel();
+    this.channel.renew();
+    this.dropped(why, false);
   }
 
   private openStream(): void {
@@ -202,7 +179,6 @@ export class PeerLink {
     this.closed = true;
     this.answered = false;
     clearTimeout(this.reopenTimer);
-    clearTimeout(this.watchdog);
     const stream = this.stream;
     this.stream = undefined;
     stream?.cancel();
@@ -239,8 +215,6 @@ export class PeerLink {
   private dropped(why: string, graceful: boolean): void {
     this.stream = undefined;
     this.answered = false;
-    clearTimeout(this.watchdog);
-    this.watchdog = undefined;
     if (this.closed) return;
     this.broken = true;
     this.events.broke(`stream to general ${this.peer} broke (${why}); reopening`, this.peer, graceful);

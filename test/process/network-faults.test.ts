@@ -1,18 +1,16 @@
 /**
- * The long-lived streams between generals survive network faults in the middle of a run. Four
- * generals reach each other only through loopback TCP proxies, and once the commander has its
- * order every connection between them is either
+ * The long-lived streams between generals against network faults. Four generals reach each other
+ * only through loopback TCP proxies that the test controls.
  *
- * - cut: both ends closed, as a network that resets; each general sees its streams break, reopens
- *   them and writes again what was not acknowledged;
- * - frozen: left open with nothing more going through, as when a peer's machine vanishes without a
- *   word (a paused or lost node, a Swarm task moved to a new address). No error ever comes, and
- *   keepalive pings would notice only after tens of seconds: a general that hears nothing back for
- *   half a batch's deadline gives the connection up, connects afresh and writes again.
- *
- * Either way the run decides with every value delivered, well before its round deadlines. General 3
- * holds back its batches (FAULT_DELAY_MS), so that its round 1 goes out after the fault by
- * construction.
+ * - Every connection cut mid-run (both ends closed, as a network that resets): each general sees its
+ *   streams break, reopens them and writes again what was not acknowledged; the run decides with
+ *   every value delivered. General 3 holds back its batches (FAULT_DELAY_MS), so that its round 1
+ *   goes out after the cut by construction.
+ * - Every connection frozen between runs (left open, nothing more going through, as when a peer's
+ *   machine vanishes without a word): no error ever comes, and keepalive pings would notice only
+ *   after 40 s. A batch that waits out its whole deadline with nothing heard on its stream gives the
+ *   connection up: the run in which it happens loses those batches, the next one runs on new
+ *   connections and loses nothing.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -20,107 +18,125 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exitCodeOf, type RunResult } from '../../src/run/result.js';
 import { type ProxiedGenerals, startProxiedGenerals } from '../support/proxied-generals.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
 
 const N = 4;
 const T = 1;
+/** OM(1) among four: 3 values in round 0, 3 x 2 in round 1. */
+const VALUES = 9;
 const DELAYED = 3;
 const DELAY_MS = 1500;
-/** Batches are given this plus a second; the run's rounds close at (r+1) times this at the latest. */
-const ROUND_TIMEOUT_MS = 10_000;
 
-interface Fault {
-  readonly title: string;
-  readonly act: (proxy: TcpProxy) => number;
-  /** The least number of connections the fault must have hit for the test to mean anything. */
-  readonly atLeast: number;
-  /** Why the delayed general's streams broke, as its log says it. */
-  readonly why: string;
-  /** Generals reached on a new connection after the fault. */
-  readonly reconnected: readonly number[];
+function assertAgreedOnEverything(result: RunResult): void {
+  assert.equal(exitCodeOf(result), 0);
+  assert.equal(result.ic1, true);
+  assert.equal(result.ic2, true);
+  assert.equal(result.consensus, 'ATTACK');
+  assert.deepEqual(result.messages, { expected: VALUES, delivered: VALUES });
+  for (const g of result.generals) if (g.id !== 0) assert.equal(g.decision, 'ATTACK', `lieutenant ${g.id}`);
 }
 
-const FAULTS: readonly Fault[] = [
-  {
-    title: 'every connection between generals cut mid-run',
-    act: (proxy) => proxy.cut(),
-    // Each general keeps one stream (one connection, two sockets at the proxy) to each of the others.
-    atLeast: N * (N - 1),
-    why: '.+',
-    // The commander too: a broken stream reopens at once, whether a batch waits on it or not.
-    reconnected: [0, 1, 2, 3],
-  },
-  {
-    title: 'every connection between generals frozen mid-run, left open',
-    act: (proxy) => proxy.freeze(),
-    // Not always all twelve: a stream opened before its peer was up may still be reconnecting.
-    atLeast: 1,
-    why: 'no acknowledgement and nothing heard for \\d+ ms',
-    // Only where a batch waited: the lieutenants, since the commander receives nothing.
-    reconnected: [1, 2, 3],
-  },
-];
+const logOf = (cluster: ProxiedGenerals, id: number) =>
+  readFileSync(join(cluster.logDir, `general_${id}_intermediate.log`), 'utf8');
 
-for (const fault of FAULTS) {
-  describe(fault.title, () => {
-    let cluster: ProxiedGenerals;
-    let result: RunResult;
-    let hit = 0;
-    const connectionsBefore: number[] = [];
+describe('every connection between generals cut mid-run', () => {
+  let cluster: ProxiedGenerals;
+  let result: RunResult;
+  let cut = 0;
+  const connectionsBeforeCut: number[] = [];
 
-    before(async () => {
-      cluster = await startProxiedGenerals('network-fault', N, (id) => ({
-        ROUND_TIMEOUT_MS: String(ROUND_TIMEOUT_MS),
-        ...(id === DELAYED ? { FAULT_DELAY_MS: String(DELAY_MS) } : {}),
-      }));
-      result = await cluster.run(T, () => {
-        connectionsBefore.push(...cluster.proxies.map((p) => p.connections()));
-        for (const proxy of cluster.proxies) hit += fault.act(proxy);
-      });
-    });
-
-    after(() => cluster?.close());
-
-    test('the fault hit the connections the generals had open to each other', () => {
-      assert.ok(hit >= fault.atLeast, `${hit} connections hit`);
-    });
-
-    test('the run decides as if nothing happened: IC1, IC2, ATTACK, every value delivered', () => {
-      assert.equal(exitCodeOf(result), 0);
-      assert.equal(result.ic1, true);
-      assert.equal(result.ic2, true);
-      assert.equal(result.consensus, 'ATTACK');
-      assert.deepEqual(result.messages, { expected: 9, delivered: 9 });
-      for (const g of result.generals)
-        if (g.id !== 0) assert.equal(g.decision, 'ATTACK', `lieutenant ${g.id}`);
-      assert.ok(
-        result.elapsedMs < 2 * ROUND_TIMEOUT_MS,
-        `decided in ${Math.round(result.elapsedMs)} ms, not by waiting out round deadlines`,
-      );
-    });
-
-    test('the generals were reached again on new connections after the fault', () => {
-      for (const id of fault.reconnected) {
-        assert.ok(
-          (cluster.proxies[id]?.connections() ?? 0) > (connectionsBefore[id] ?? 0),
-          `general ${id} was reached again after the fault`,
-        );
-      }
-    });
-
-    test("the delayed general's log says its streams broke and were reopened", async () => {
-      await cluster.stop();
-      const text = readFileSync(join(cluster.logDir, `general_${DELAYED}_intermediate.log`), 'utf8');
-      assert.match(text, new RegExp(`stream to general \\d broke \\(${fault.why}\\); reopening`));
-    });
-
-    test('its stdout says so too: the broken streams as warnings, then each one reopened', () => {
-      const output = cluster.generals[DELAYED]?.output() ?? '';
-      assert.match(
-        output,
-        new RegExp(`WARN  general ${DELAYED}: stream to general \\d broke \\(${fault.why}\\); reopening`),
-      );
-      assert.match(output, new RegExp(`INFO  general ${DELAYED}: stream to general \\d reopened`));
+  before(async () => {
+    cluster = await startProxiedGenerals('stream-cut', N, (id) => ({
+      ROUND_TIMEOUT_MS: '10000',
+      ...(id === DELAYED ? { FAULT_DELAY_MS: String(DELAY_MS) } : {}),
+    }));
+    result = await cluster.run(T, () => {
+      connectionsBeforeCut.push(...cluster.proxies.map((p) => p.connections()));
+      for (const proxy of cluster.proxies) cut += proxy.cut();
     });
   });
-}
+
+  after(() => cluster?.close());
+
+  test('the cut closed the streams the generals had open to each other', () => {
+    // Each general keeps one stream (one connection, two sockets at the proxy) to each of the others.
+    assert.ok(cut >= N * (N - 1), `cut ${cut} sockets`);
+  });
+
+  test('the run decides as if nothing happened: IC1, IC2, ATTACK, every value delivered', () => {
+    assertAgreedOnEverything(result);
+  });
+
+  test('every general reconnected through the proxies after the cut', () => {
+    cluster.proxies.forEach((proxy, id) => {
+      assert.ok(
+        proxy.connections() > (connectionsBeforeCut[id] ?? 0),
+        `general ${id} was reached again after the cut`,
+      );
+    });
+  });
+
+  test("the delayed general's log says its streams broke and were reopened", async () => {
+    await cluster.stop();
+    assert.match(logOf(cluster, DELAYED), /stream to general \d broke \(.+\); reopening/);
+  });
+
+  test('its stdout says so too: the broken streams as warnings, then each one reopened', () => {
+    const output = cluster.generals[DELAYED]?.output() ?? '';
+    assert.match(
+      output,
+      new RegExp(`WARN  general ${DELAYED}: stream to general \\d broke \\(.+\\); reopening`),
+    );
+    assert.match(output, new RegExp(`INFO  general ${DELAYED}: stream to general \\d reopened`));
+  });
+});
+
+describe('every connection between generals frozen between runs, left open', () => {
+  /** Short, to keep the lossy run short: batches get this plus a second. */
+  const ROUND_TIMEOUT_MS = 2000;
+  let cluster: ProxiedGenerals;
+  let frozen = 0;
+  let lossy: RunResult;
+  let next: RunResult;
+  let frozenAt = 0;
+
+  before(async () => {
+    cluster = await startProxiedGenerals('stream-frozen', N, () => ({
+      ROUND_TIMEOUT_MS: String(ROUND_TIMEOUT_MS),
+    }));
+    // A first run: every stream is open and answered before the freeze.
+    assertAgreedOnEverything(await cluster.run(T));
+    frozenAt = performance.now();
+    for (const proxy of cluster.proxies) frozen += proxy.freeze();
+    lossy = await cluster.run(T);
+    next = await cluster.run(T);
+  });
+
+  after(() => cluster?.close());
+
+  test('the freeze held the connections the generals had open to each other', () => {
+    // One connection from each general to each of the others, all answered in the first run.
+    assert.ok(frozen >= N * (N - 1), `froze ${frozen} connections`);
+  });
+
+  test('the run on the frozen connections loses what went on them', () => {
+    assert.equal(lossy.messages.delivered, 0, JSON.stringify(lossy.messages));
+  });
+
+  test('the next run, long before keepalive would notice, runs on new connections and loses nothing', () => {
+    assert.ok(performance.now() - frozenAt < 40_000, 'within keepalive time and timeout');
+    assertAgreedOnEverything(next);
+  });
+
+  test("the generals' logs say why they gave their connections up", async () => {
+    await cluster.stop();
+    for (let id = 0; id < N; id++) {
+      assert.match(
+        logOf(cluster, id),
+        new RegExp(
+          `stream to general \\d broke \\(no acknowledgement and nothing heard for ${ROUND_TIMEOUT_MS + 1000} ms\\); reopening`,
+        ),
+        `general ${id}`,
+      );
+    }
+  });
+});

@@ -17,7 +17,7 @@ export interface ProxiedGenerals {
   readonly proxies: readonly TcpProxy[];
   readonly logDir: string;
   /** Runs OM(t) for ATTACK; `midRun` is called once general 0 has accepted RunAlgorithm. */
-  run(t: number, midRun: () => void): Promise<RunResult>;
+  run(t: number, midRun?: () => void): Promise<RunResult>;
   /** Stops the generals (their logs are complete after it) and leaves the proxies open. */
   stop(): Promise<void>;
   /** Stops everything and removes the keys and logs. */
@@ -59,7 +59,7 @@ export async function startProxiedGenerals(
       class HookAfterOrder extends PeerClients {
         override async call<Req, Res>(id: number, method: UnaryMethod, request: Req, deadlineMs: number) {
           const reply = await super.call<Req, Res>(id, method, request, deadlineMs);
-          if (method === 'RunAlgorithm' && id === 0) midRun();
+          if (method === 'RunAlgorithm' && id === 0) midRun?.();
           return reply;
         }
       }
