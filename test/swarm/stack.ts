@@ -275,8 +275,9 @@ export class SwarmStack {
   }
 
   /** What general `id` printed, through the manager: `docker service logs --raw`. */
-  serviceLogs(id: number): Ran {
-    return this.lab.docker(['service', 'logs', '--raw', this.service(id)]);
+  serviceLogs(id: number, since?: Date): Ran {
+    const from = since === undefined ? [] : ['--since', since.toISOString()];
+    return this.lab.docker(['service', 'logs', '--raw', ...from, this.service(id)]);
   }
 
   /**

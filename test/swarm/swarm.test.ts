@@ -477,9 +477,14 @@ describe(`a Docker Swarm of ${NODES} engines`, () => {
           expected: omMessages(SMALL, T),
           delivered: omMessages(SMALL, T),
         });
+        // Which generals, since the node returned, gave up connections to a moved general's old
+        // address or after a deadline of silence (their stdout warns of it).
+        const renewed = (why: RegExp) =>
+          [...Array(SMALL).keys()].filter((id) => why.test(stack.serviceLogs(id, new Date(back)).stdout));
         process.stderr.write(
           `# ${returned} back: settled and agreed ${((Date.now() - back) / 1000).toFixed(0)} s after it returned; ` +
-            `generals per node ${perNode(lab, stack.placement())}\n`,
+            `generals per node ${perNode(lab, stack.placement())}; followed a moved peer: ` +
+            `[${renewed(/has moved from/)}], gave up a silent connection: [${renewed(/nothing heard for/)}]\n`,
         );
       });
     });
