@@ -11,11 +11,11 @@ import {
   CREDENTIAL_FILES,
   clientCredentialsEnvironment,
   commandLineOf,
+  DOCKER_HEALTHCHECK,
   exampleT,
   generalEnvironment,
   generalIds,
   generalName,
-  HEALTH_PROBE,
   METRICS_ANNOTATIONS,
   peersOf,
   rosterOf,
@@ -105,15 +105,7 @@ export function buildComposeModel(cluster: Cluster): YamlMapping {
       networks: [COMPOSE_SETTINGS.network],
       restart: 'on-failure',
       stop_grace_period: `${CLUSTER_DEFAULTS.stopGraceSeconds}s`,
-      // The probe starts a node process: every 10 s keeps a cluster of ten cheap on a small machine,
-      // and a 10 s timeout leaves room for a slow start when that machine is busy.
-      healthcheck: {
-        test: ['CMD', ...HEALTH_PROBE],
-        interval: '10s',
-        timeout: '10s',
-        retries: 3,
-        start_period: '30s',
-      },
+      healthcheck: DOCKER_HEALTHCHECK,
       ...HARDENING,
     };
   }

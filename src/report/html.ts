@@ -7,7 +7,7 @@ import {
   kingPhasesSection,
   kingRosterTable,
 } from './king-html.js';
-import { drawLanes, laneY } from './lanes.js';
+import { ARROW_HEADS, type DiagramGeometry, drawLanes, laneY } from './lanes.js';
 import { AGGREGATE_ABOVE, type Arrow, type ChainView, type ReportModel, type Withheld } from './model.js';
 import { rosterCells } from './roster-cells.js';
 import { REPORT_STYLE } from './style.js';
@@ -20,18 +20,6 @@ import { REPORT_STYLE } from './style.js';
  */
 
 export { escapeHtml };
-
-export interface DiagramGeometry {
-  readonly laneGap: number;
-  readonly top: number;
-  readonly left: number;
-  readonly step: number;
-  readonly slant: number;
-  /** x where each round's column starts, and the total width. */
-  readonly columns: readonly number[];
-  readonly width: number;
-  readonly height: number;
-}
 
 export function diagramGeometry(n: number, t: number): DiagramGeometry {
   const laneGap = n <= 12 ? 44 : n <= 20 ? 30 : 22;
@@ -138,11 +126,7 @@ function diagram(model: ReportModel): string {
     .join('\n');
   const body = model.aggregated ? drawFans(model, g) : drawArrows(model, g);
   return `<svg id="lamport" xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-label="Lamport diagram of run ${escapeHtml(model.runId)}">
-<defs>
-<marker id="head" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head"/></marker>
-<marker id="head-lie" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head-lie"/></marker>
-<marker id="head-rej" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head-rej"/></marker>
-</defs>
+${ARROW_HEADS}
 ${columns}
 ${lanes}
 <g class="arrows">

@@ -1,6 +1,6 @@
 import { escapeHtml, fmt, scriptJson } from './html-text.js';
 import type { KingFan, KingModel, KingRoundInfo } from './king-model.js';
-import { drawLanes, laneY } from './lanes.js';
+import { ARROW_HEADS, type DiagramGeometry, drawLanes, laneY } from './lanes.js';
 import type { Arrow, ReportModel } from './model.js';
 import { rosterCells } from './roster-cells.js';
 
@@ -10,22 +10,10 @@ import { rosterCells } from './roster-cells.js';
  * general's x by phase, a grid of every general's x across phases, and the counts per round.
  */
 
-export interface KingGeometry {
-  readonly laneGap: number;
-  readonly top: number;
-  readonly left: number;
-  readonly step: number;
-  readonly slant: number;
-  /** x where each round's column starts, and the total width. */
-  readonly columns: readonly number[];
-  readonly width: number;
-  readonly height: number;
-}
-
 /** A round that only one general sends in: the commander's order and each king round. */
 const sole = (info: KingRoundInfo) => info.kind === 'order' || info.kind === 'king';
 
-export function kingGeometry(n: number, rounds: readonly KingRoundInfo[]): KingGeometry {
+export function kingGeometry(n: number, rounds: readonly KingRoundInfo[]): DiagramGeometry {
   const laneGap = n <= 12 ? 44 : n <= 20 ? 30 : n <= 40 ? 22 : 14;
   // Senders of an all-to-all round are staggered; past 40 generals only just, to keep the page wide but not absurd.
   const step = n <= 12 ? 22 : n <= 20 ? 14 : n <= 40 ? 6 : 3;
@@ -41,7 +29,7 @@ export function kingGeometry(n: number, rounds: readonly KingRoundInfo[]): KingG
   return { laneGap, top, left, step, slant, columns, width: x + 20, height: top + (n - 1) * laneGap + 40 };
 }
 
-function senderX(g: KingGeometry, info: KingRoundInfo, from: number): number {
+function senderX(g: DiagramGeometry, info: KingRoundInfo, from: number): number {
   const column = g.columns[info.round] ?? g.left;
   return sole(info) ? column + 40 : column + 30 + from * g.step;
 }
@@ -69,7 +57,7 @@ function arrowTitle(info: KingRoundInfo, a: Arrow): string {
   return `${roundName(info)}: general ${a.from} → ${a.to}: ${what}${a.lies > 0 ? ', a lie' : ''} (click for more)`;
 }
 
-function drawArrows(model: ReportModel, king: KingModel, g: KingGeometry): string {
+function drawArrows(model: ReportModel, king: KingModel, g: DiagramGeometry): string {
   return model.arrows
     .map((a, i) => {
       const info = king.rounds[a.round];
@@ -112,7 +100,7 @@ function fanTitle(info: KingRoundInfo, fan: KingFan): string {
 }
 
 /** Past AGGREGATE_ABOVE messages: one wedge per (round, sender) from its lane to every receiver's. */
-function drawFans(king: KingModel, g: KingGeometry, n: number): string {
+function drawFans(king: KingModel, g: DiagramGeometry, n: number): string {
   return king.fans
     .map((fan) => {
       const info = king.rounds[fan.round];
@@ -171,11 +159,7 @@ export function kingDiagram(model: ReportModel, king: KingModel): string {
     .join('\n');
   const body = model.aggregated ? drawFans(king, g, model.n) : drawArrows(model, king, g);
   return `<svg id="lamport" class="king-run" xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-label="Lamport diagram of King run ${escapeHtml(model.runId)}">
-<defs>
-<marker id="head" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head"/></marker>
-<marker id="head-lie" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head-lie"/></marker>
-<marker id="head-rej" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head-rej"/></marker>
-</defs>
+${ARROW_HEADS}
 ${bands}
 ${columns}
 ${lanes}

@@ -1,7 +1,7 @@
 import { escapeHtml } from './html-text.js';
 import type { RosterEntry } from './model.js';
 
-/** A general's horizontal line in a Lamport diagram, the same in every algorithm's report. */
+/** What every algorithm's Lamport diagram shares: its geometry, a lane per general, the arrowheads. */
 
 /** What of a diagram's geometry the lanes need (the OM/SM and King diagrams both have it). */
 export interface LaneGeometry {
@@ -10,6 +10,22 @@ export interface LaneGeometry {
   readonly left: number;
   readonly width: number;
 }
+
+/** A Lamport diagram's geometry: its lanes, and a column per round whose senders are staggered. */
+export interface DiagramGeometry extends LaneGeometry {
+  readonly step: number;
+  readonly slant: number;
+  /** x where each round's column starts. */
+  readonly columns: readonly number[];
+  readonly height: number;
+}
+
+/** The arrowheads of a diagram's messages: delivered, lying, refused. */
+export const ARROW_HEADS = `<defs>
+<marker id="head" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head"/></marker>
+<marker id="head-lie" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head-lie"/></marker>
+<marker id="head-rej" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L8 4L0 8z" class="head-rej"/></marker>
+</defs>`;
 
 export const laneY = (g: LaneGeometry, id: number): number => g.top + id * g.laneGap;
 
