@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Order } from '../../src/core/order.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { range, subsetsOfSize } from '../support/combinatorics.js';
-import { checkKingCase, everyKingCase, kingCaseCount } from '../support/king-cases.js';
+import { checkKingCase } from '../support/king-cases.js';
+import { caseCount, everyCase, ORDERS } from '../support/sweep-cases.js';
 import { inWorkers } from '../support/worker-threads.js';
 
 /**
@@ -15,12 +15,10 @@ import { inWorkers } from '../support/worker-threads.js';
  * runs on worker threads, one per core, every core taking every k-th case.
  */
 
-const ORDERS: readonly Order[] = ['ATTACK', 'RETREAT'];
-
 function sweep(n: number, t: number): { run: number; violations: number } {
   let run = 0;
   let violations = 0;
-  for (const c of everyKingCase(n, t)) {
+  for (const c of everyCase(n, t)) {
     const verdict = checkKingCase(c);
     assert.deepEqual(verdict.problems, []);
     if (!verdict.ic1 || !verdict.ic2) violations++;
@@ -37,11 +35,11 @@ describe('King: exhaustive sweeps over every traitor set and deterministic strat
         [7, 2],
         [10, 3],
         [3, 1],
-      ].map(([n, t]) => kingCaseCount(n ?? 0, t ?? 0)),
+      ].map(([n, t]) => caseCount(n ?? 0, t ?? 0)),
       [2 * (1 + 12), 2 * (1 + 21 + 21 * 9), 2 * (1 + 30 + 45 * 9 + 120 * 27), 2 * (1 + 9)],
     );
-    assert.equal(everyKingCase(10, 3).length, 7352);
-    assert.equal(everyKingCase(10, 3).filter((c) => c.traitors.has(0)).length, 2 * (3 + 9 * 9 + 36 * 27));
+    assert.equal(everyCase(10, 3).length, 7352);
+    assert.equal(everyCase(10, 3).filter((c) => c.traitors.has(0)).length, 2 * (3 + 9 * 9 + 36 * 27));
   });
 
   for (const [n, t] of [
@@ -52,9 +50,9 @@ describe('King: exhaustive sweeps over every traitor set and deterministic strat
     [8, 2],
     [9, 2],
   ] as const) {
-    test(`n=${n}, t=${t} (n > 3t): IC1 and IC2 hold in all ${kingCaseCount(n, t)} cases, every x and tally matches the reference, counts are exact`, () => {
+    test(`n=${n}, t=${t} (n > 3t): IC1 and IC2 hold in all ${caseCount(n, t)} cases, every x and tally matches the reference, counts are exact`, () => {
       const { run, violations } = sweep(n, t);
-      assert.equal(run, kingCaseCount(n, t));
+      assert.equal(run, caseCount(n, t));
       assert.equal(violations, 0);
     });
   }
@@ -81,7 +79,7 @@ describe('King: exhaustive sweeps over every traitor set and deterministic strat
 
   test('n=3, t=1 (n = 3t): a two-faced commander splits the loyal lieutenants, and the run says so', () => {
     const { run, violations } = sweep(3, 1);
-    assert.equal(run, kingCaseCount(3, 1));
+    assert.equal(run, caseCount(3, 1));
     assert.ok(violations > 0, 'no violation at n = 3t');
     // By hand: 0 equivocates ATTACK: 1 (odd) holds A, 2 (even) R. Each sees c=2 >= n-t=2 for its own
     // value with the commander's (two-faced) help, proposes it, keeps it (P=2 >= n-t) in both phases.
@@ -101,7 +99,7 @@ describe('King: exhaustive sweeps over every traitor set and deterministic strat
 
   test('n=6, t=2 (n = 3t): the deterministic strategies do not break it, but random ones do', () => {
     const { run, violations } = sweep(6, 2);
-    assert.equal(run, kingCaseCount(6, 2));
+    assert.equal(run, caseCount(6, 2));
     assert.equal(violations, 0, 'equivocate, flip and silent do not split n=6');
     // Found by sweeping seeds 1..3000 of two random traitors (docs/king.md): the commander (king of
     // phase 1) and general 2 (king of phase 3) draw lies that leave 3 on RETREAT, 1, 4 and 5 on ATTACK.

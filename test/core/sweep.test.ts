@@ -1,51 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Order } from '../../src/core/order.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import { runInMemory } from '../../src/sim/network.js';
 import { simulate } from '../../src/sim/simulate.js';
-import { assignments, binomial, fallingFactorial, range, subsetsOfSize } from '../support/combinatorics.js';
-import { type DeterministicKind, referenceDecisions } from '../support/reference-om.js';
-
-const ORDERS: readonly Order[] = ['ATTACK', 'RETREAT'];
-const KINDS: readonly DeterministicKind[] = ['equivocate', 'flip', 'silent'];
-
-interface Case {
-  readonly n: number;
-  readonly t: number;
-  readonly order: Order;
-  readonly traitors: ReadonlyMap<number, DeterministicKind>;
-}
-
-/** Both orders x every traitor set of size 0..t among all n generals x every strategy assignment. */
-function everyCase(n: number, t: number): Case[] {
-  const out: Case[] = [];
-  for (const order of ORDERS) {
-    for (let size = 0; size <= t; size++) {
-      for (const ids of subsetsOfSize(range(0, n), size)) {
-        for (const kinds of assignments(KINDS, size)) {
-          out.push({
-            n,
-            t,
-            order,
-            traitors: new Map(ids.map((id, i) => [id, kinds[i] ?? 'loyal'] as const)),
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** 2 orders x sum over k of C(n, k) traitor sets x 3^k strategy assignments. */
-function expectedCaseCount(n: number, t: number): number {
-  let count = 0;
-  for (let k = 0; k <= t; k++) count += binomial(n, k) * 3 ** k;
-  return 2 * count;
-}
-
-const label = ({ n, t, order, traitors }: Case): string =>
-  `n=${n} t=${t} ${order} traitors {${[...traitors].map(([id, kind]) => `${id}:${kind}`).join(',')}}`;
+import { fallingFactorial, range, subsetsOfSize } from '../support/combinatorics.js';
+import { referenceDecisions } from '../support/reference-om.js';
+import { caseCount, caseLabel, everyCase, ORDERS, type SweepCase } from '../support/sweep-cases.js';
 
 interface Checked {
   readonly ic1: boolean;
@@ -56,11 +16,11 @@ interface Checked {
  * Runs one case, checks it against the recursive OM(m) and the exact counts, and returns IC1 and
  * IC2 as computed here from the decisions (not taken from the implementation's verdict).
  */
-function runCase(c: Case): Checked {
+function runCase(c: SweepCase): Checked {
   const { n, t, order, traitors } = c;
   const roster = new Map<number, Strategy>([...traitors].map(([id, kind]) => [id, { kind }] as const));
   const result = simulate({ n, t, order, roster });
-  const name = label(c);
+  const name = caseLabel(c);
 
   const expected = referenceDecisions(n, t, order, traitors);
   const loyal = range(1, n).filter((id) => !traitors.has(id));
@@ -111,7 +71,7 @@ describe('exhaustive sweeps over every traitor set and deterministic strategy', 
         [7, 2],
         [3, 1],
         [6, 2],
-      ].map(([n, t]) => expectedCaseCount(n ?? 0, t ?? 0)),
+      ].map(([n, t]) => caseCount(n ?? 0, t ?? 0)),
       [
         2 * (1 + 12),
         2 * (1 + 15),
@@ -131,16 +91,16 @@ describe('exhaustive sweeps over every traitor set and deterministic strategy', 
     [7, 1],
     [7, 2],
   ] as const) {
-    test(`n=${n}, t=${t} (n > 3t): IC1 and IC2 hold in every one of the ${expectedCaseCount(n, t)} cases, decisions match OM(${t}), counts are exact`, () => {
+    test(`n=${n}, t=${t} (n > 3t): IC1 and IC2 hold in every one of the ${caseCount(n, t)} cases, decisions match OM(${t}), counts are exact`, () => {
       const cases = everyCase(n, t);
       let run = 0;
       for (const c of cases) {
         const { ic1, ic2 } = runCase(c);
-        assert.ok(ic1, `${label(c)}: IC1 fails`);
-        assert.ok(ic2, `${label(c)}: IC2 fails`);
+        assert.ok(ic1, `${caseLabel(c)}: IC1 fails`);
+        assert.ok(ic2, `${caseLabel(c)}: IC2 fails`);
         run++;
       }
-      assert.equal(run, expectedCaseCount(n, t));
+      assert.equal(run, caseCount(n, t));
     });
   }
 
@@ -170,7 +130,7 @@ describe('exhaustive sweeps over every traitor set and deterministic strategy', 
         if (!ic1 || !ic2) violations++;
         run++;
       }
-      assert.equal(run, expectedCaseCount(n, t));
+      assert.equal(run, caseCount(n, t));
       assert.ok(violations > 0, `no violation among ${run} cases of n=${n}, t=${t}`);
     });
   }

@@ -1,55 +1,14 @@
-import type { Order } from '../../src/core/order.js';
 import type { Strategy } from '../../src/core/strategy.js';
 import { summarize } from '../../src/run/result.js';
 import { runInMemory } from '../../src/sim/network.js';
-import { assignments, binomial, range, subsetsOfSize } from './combinatorics.js';
+import { range } from './combinatorics.js';
 import { referenceKing } from './reference-king.js';
-import type { DeterministicKind } from './reference-om.js';
+import { caseLabel, type SweepCase } from './sweep-cases.js';
 
 /**
- * The King sweep's cases and how one is checked, shared by the sweep test and its worker threads.
+ * How one case of the King sweep is checked, shared by the sweep test and its worker threads.
  * A check returns its problems instead of asserting, so a worker can send them back.
  */
-
-const ORDERS: readonly Order[] = ['ATTACK', 'RETREAT'];
-const KINDS: readonly DeterministicKind[] = ['equivocate', 'flip', 'silent'];
-
-export interface KingCase {
-  readonly n: number;
-  readonly t: number;
-  readonly order: Order;
-  readonly traitors: ReadonlyMap<number, DeterministicKind>;
-}
-
-/** Both orders x every traitor set of size 0..t among all n generals x every strategy assignment. */
-export function everyKingCase(n: number, t: number): KingCase[] {
-  const out: KingCase[] = [];
-  for (const order of ORDERS) {
-    for (let size = 0; size <= t; size++) {
-      for (const ids of subsetsOfSize(range(0, n), size)) {
-        for (const kinds of assignments(KINDS, size)) {
-          out.push({
-            n,
-            t,
-            order,
-            traitors: new Map(ids.map((id, i) => [id, kinds[i] ?? 'loyal'] as const)),
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** 2 orders x sum over k of C(n, k) traitor sets x 3^k strategy assignments. */
-export function kingCaseCount(n: number, t: number): number {
-  let count = 0;
-  for (let k = 0; k <= t; k++) count += binomial(n, k) * 3 ** k;
-  return 2 * count;
-}
-
-export const caseLabel = ({ n, t, order, traitors }: KingCase): string =>
-  `n=${n} t=${t} ${order} traitors {${[...traitors].map(([id, kind]) => `${id}:${kind}`).join(',')}}`;
 
 /**
  * Messages of a King run by hand: n-1 orders, then per phase n(n-1) value and n(n-1) propose
@@ -89,7 +48,7 @@ export interface CaseVerdict {
  * after each phase, its c and P in each phase), the counts by hand (messages, RPCs, deadlines, what
  * each general misses) and IC1, IC2 and consensus computed here from the decisions.
  */
-export function checkKingCase(c: KingCase): CaseVerdict {
+export function checkKingCase(c: SweepCase): CaseVerdict {
   const { n, t, order, traitors } = c;
   const roster = new Map<number, Strategy>([...traitors].map(([id, kind]) => [id, { kind }] as const));
   // No trace kept: the deadlines that fired are counted all the same.

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkKingCase, everyKingCase } from './king-cases.js';
+import { checkKingCase } from './king-cases.js';
+import { everyCase } from './sweep-cases.js';
 
 /**
  * A worker thread of the King sweep: checks every `stride`-th case of one (n, t) from `offset` on
@@ -8,7 +9,7 @@ import { checkKingCase, everyKingCase } from './king-cases.js';
 const port = parentPort;
 if (port === null) throw new Error('king-sweep-worker must run as a worker thread');
 const { n, t, offset, stride } = workerData as { n: number; t: number; offset: number; stride: number };
-const cases = everyKingCase(n, t);
+const cases = everyCase(n, t);
 let run = 0;
 let violations = 0;
 const problems: string[] = [];
