@@ -92,9 +92,7 @@ export class LineSink {
     this.pending = [];
     this.inFlight += lines;
     this.writing = this.writing
-      .then(() =>
-        this.target.owned ? writeFile(this.target.fd, text) : writeAll(this.target.fd, Buffer.from(text)),
-      )
+      .then(() => writeAll(this.target.fd, Buffer.from(text)))
       .catch((error: unknown) => {
         // A reader that went away (EPIPE) is gone for good: stop writing to it, quietly.
         if (!this.target.owned && (error as NodeJS.ErrnoException).code === 'EPIPE') {
@@ -110,23 +108,15 @@ export class LineSink {
   }
 }
 
-/**
- * A log file is written in one synchronous call: a copy into the page cache, a few times a second.
- * Handing it to libuv's thread pool instead cost more than the write (measured: a sixth of a
- * general's busy time during n=10 runs, in waking a worker thread for every write).
- */
-function writeFile(fd: number, text: string): void {
-  const buffer = Buffer.from(text);
-  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
-}
-
 /** How long to wait before writing again to a full non-blocking pipe, growing to the last. */
 const RETRY_MS = [1, 5, 20, 50, 100] as const;
 
 /**
- * Writes to a descriptor it does not own (stdout), synchronously as Node writes its own stdout to a
- * pipe, and for the same reason as writeFile. A non-blocking pipe whose reader is behind answers
- * EAGAIN: the rest waits and is tried again shortly, so a slow reader never stalls the general.
+ * Writes synchronously, a log file as stdout (as Node writes its own stdout to a pipe): a copy into
+ * the page cache or the pipe, a few times a second. Handing it to libuv's thread pool instead cost
+ * more than the write (measured: a sixth of a general's busy time during n=10 runs, in waking a
+ * worker thread for every write). A non-blocking pipe whose reader is behind answers EAGAIN (a file
+ * never does): the rest waits and is tried again shortly, so a slow reader never stalls the general.
  */
 function writeAll(fd: number, buffer: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
